@@ -1,0 +1,1 @@
+"""Numeric studies of the SKA papers' empirical claims: configs and evidence code, ``CLAIMS`` each."""

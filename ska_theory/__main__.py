@@ -1,0 +1,3 @@
+from ska_theory.cli import entry
+
+entry()

@@ -1,0 +1,52 @@
+"""Atomic file output: write to a temporary file beside the target, then rename."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ska_theory.errors import UsageError
+
+
+def check_writable(path: Path) -> None:
+    """Fail early (UsageError) when ``path`` cannot be created, before any work is done."""
+    parent = path.resolve().parent
+    if not parent.is_dir():
+        raise UsageError(f"output directory {str(parent)!r} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise UsageError(f"output directory {str(parent)!r} is not writable")
+    if path.is_dir():
+        raise UsageError(f"output path {str(path)!r} is a directory")
+
+
+def atomic_write(path: Path, writer: Callable[[Path], None], *, suffix: str = "") -> None:
+    """Call ``writer(tmp)`` then rename ``tmp`` onto ``path``; on error nothing is left behind."""
+    path = Path(path)
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=suffix + ".tmp", dir=path.resolve().parent
+    )
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        writer(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    atomic_write(path, lambda p: p.write_bytes(data))
+
+
+def dump_json(data: Any) -> str:
+    """Deterministic JSON text: sorted keys, fixed indentation, trailing newline."""
+    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

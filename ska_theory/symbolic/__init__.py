@@ -1,0 +1,1 @@
+"""Symbolic core: SKA definitions (SymPy) and the independent mpmath witness."""
