@@ -15,8 +15,7 @@ from ska_theory.runs import Cache, RunConfig, RunResult, cache_key, cached_run, 
 cache_module = importlib.import_module("ska_theory.runs.cache")
 
 
-# Until the engine branches are merged here (temporary).
-pytest.importorskip("ska_theory.network.discrete")
+# Until the flow engine branch is merged here (temporary).
 pytest.importorskip("ska_theory.network.integrate")
 
 

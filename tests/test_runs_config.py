@@ -38,6 +38,8 @@ def test_defaults_are_filled_for_the_kind_only():
     assert (c.method, c.rtol, c.atol, c.grid) == ("DOP853", 1e-8, 1e-10, 501)
     assert (c.variant, c.eta, c.steps) == (None,) * 3
     assert RunConfig(kind="discrete", eta=1, steps=2).layers == (784, 256, 128, 64, 10)
+    assert d.replace(variant="reference-code").dtype == "float32"  # the authors' precision
+    assert d.replace(dtype="float32").replace(variant="reference-code", dtype="float64").dtype == "float64"
     assert isinstance(RunConfig(**{**DISCRETE, "eta": 1}).eta, float)  # 1 and 1.0 are one run
 
 

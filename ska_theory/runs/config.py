@@ -39,6 +39,8 @@ KIND_DEFAULTS: dict[str, Any] = {
     "atol": 1e-10,
     "grid": 501,
 }
+# float32 for the authors' code (they ran PyTorch float32), float64 otherwise; as ``ska-theory discrete``.
+DEFAULT_DTYPE: dict[str, str] = {"paper": "float64", "reference-code": "float32", "continuous": "float64"}
 DEFAULT_SEED = 0
 DEFAULT_SCALE = 0.01  # as init_params
 
@@ -95,6 +97,7 @@ class RunConfig:
     data: a bundled data set name or a ``.npz`` path (``X`` times ``input_scale`` is the input).
     Initial weights: ``seed`` and ``scale`` (``init_params``) or a ``weights`` ``.npz`` (``load_params``).
     ``layers`` starts with the input size; it defaults to the paper's network, or to the weights' shapes.
+    ``dtype`` defaults to float32 for the ``reference-code`` variant (the authors' precision), else float64.
     Discrete runs read ``variant, eta, steps``; continuous runs ``T, method, rtol, atol, grid``.
     ``data_sha256``/``weights_sha256`` are filled in from the files (give them to pin the content).
     """
@@ -106,7 +109,7 @@ class RunConfig:
     scale: float | None = None
     weights: str | None = None
     input_scale: float = 1.0
-    dtype: str = "float64"
+    dtype: str | None = None
     variant: str | None = None
     eta: float | None = None
     steps: int | None = None
@@ -142,6 +145,8 @@ class RunConfig:
             put("rtol", _positive("rtol", self.rtol))
             put("atol", _positive("atol", self.atol))
             put("grid", _integer("grid", self.grid, 2))
+        if self.dtype is None:
+            put("dtype", DEFAULT_DTYPE[self.variant if kind == "discrete" else kind])  # type: ignore[index]
         put("dtype", _choice("dtype", self.dtype, DTYPES))
         put("input_scale", _positive("input_scale", self.input_scale))
 
@@ -215,5 +220,7 @@ class RunConfig:
         if changes.get("kind", self.kind) != self.kind:
             for name in KIND_FIELDS[self.kind]:
                 base[name] = None
+        if self.dtype == DEFAULT_DTYPE[self.variant or self.kind]:
+            base["dtype"] = None  # a default dtype follows the variant and kind
         base.update(changes)
         return type(self)(**base)

@@ -139,7 +139,7 @@ def prepare(config: RunConfig) -> tuple[Params, np.ndarray]:
 def run(config: RunConfig, *, progress: bool = False) -> RunResult:
     """Run the engine ``config.kind`` names; BLAS is held to one thread so any process gives the same bits."""
     params0, X = prepare(config)
-    dtype = np.dtype(config.dtype).type
+    dtype = np.dtype(config.dtype or "float64").type
     with threadpool_limits(limits=1, user_api="blas"):
         if config.kind == "discrete":
             from ska_theory.network.discrete import run_discrete

@@ -210,8 +210,12 @@ def sweep(
                 done[key] = SweepItem(config, key, hit, True, time.perf_counter() - start)
                 bar.update()
         if todo:
-            n = min(jobs or len(todo), len(todo))
-            results = _dask(todo, scheduler) if scheduler else _local(todo, n)
+            if scheduler:
+                results = _dask(todo, scheduler)
+            else:
+                from joblib import cpu_count  # respects cgroup CPU limits
+
+                results = _local(todo, min(jobs or cpu_count(), len(todo)))
             for i, arrays, seconds, env in results:
                 _check_worker(env)
                 config = todo[i]
