@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import expit
 
 INV_LN2 = 1.0 / np.log(2.0)
 
@@ -26,3 +27,14 @@ def cosine(a: np.ndarray, b: np.ndarray) -> float:
     if na == 0 or nb == 0:
         return 0.0
     return float(np.vdot(a, b) / (na * nb))
+
+
+def tensor_net_potential(Z: np.ndarray) -> float:
+    """Σ F(Z) with F(z) = softplus(z) - H_b(σ(z)) in bits, so F' = σ - ∇_z H (SKA-2 eqs. 26–27).
+
+    Each entry of the Tensor Net integrand depends on its own z only, so the running Tensor Net is
+    the difference of this potential between the end and the start of the path, for any path.
+    Written as (1 - 1/ln2) softplus(z) + z σ(z)/ln2 (H_b in nats is softplus(z) - z σ(z)); float64.
+    """
+    Z = np.asarray(Z, dtype=np.float64)
+    return float(((1.0 - INV_LN2) * np.logaddexp(0.0, Z) + Z * expit(Z) * INV_LN2).sum())
