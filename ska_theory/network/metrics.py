@@ -29,6 +29,21 @@ def cosine(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.vdot(a, b) / (na * nb))
 
 
+def ska_entropy(Z: np.ndarray, delta_D: np.ndarray) -> float:
+    """Layer entropy of one step, -(1/ln2) Σ_{n,i} Z ⊙ ΔD over samples and neurons (SKA-1 §3.1.2)."""
+    return float(np.sum(Z * delta_D) * Z.dtype.type(-INV_LN2))
+
+
+def tensor_net(Z: np.ndarray, D: np.ndarray, delta_Z: np.ndarray) -> float:
+    """One step's term Σ (D - ∇_z H) ⊙ ΔZ of the Tensor Net (SKA-2 eq. 8), ∇_z H = -(1/ln2) Z D(1-D)."""
+    return float(np.sum(delta_Z * (D - entropy_gradient_z(Z, D))))
+
+
+def tensor_net_code_sign(Z: np.ndarray, D: np.ndarray, delta_Z: np.ndarray) -> float:
+    """The Tensor Net term as the authors' code computes it, with ∇_z H taken as +(1/ln2) Z D(1-D)."""
+    return float(np.sum(delta_Z * (D + entropy_gradient_z(Z, D))))
+
+
 def tensor_net_potential(Z: np.ndarray) -> float:
     """Σ F(Z) with F(z) = softplus(z) - H_b(σ(z)) in bits, so F' = σ - ∇_z H (SKA-2 eqs. 26–27).
 
@@ -37,4 +52,5 @@ def tensor_net_potential(Z: np.ndarray) -> float:
     Written as (1 - 1/ln2) softplus(z) + z σ(z)/ln2 (H_b in nats is softplus(z) - z σ(z)); float64.
     """
     Z = np.asarray(Z, dtype=np.float64)
-    return float(((1.0 - INV_LN2) * np.logaddexp(0.0, Z) + Z * expit(Z) * INV_LN2).sum())
+    softplus = np.log1p(np.exp(-np.abs(Z))) + np.maximum(Z, 0.0)  # = log(1 + e^z) without overflow
+    return float((1.0 - INV_LN2) * softplus.sum() + INV_LN2 * np.vdot(Z, expit(Z)))
