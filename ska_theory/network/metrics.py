@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import expit
 
 INV_LN2 = 1.0 / np.log(2.0)
 
@@ -26,3 +27,30 @@ def cosine(a: np.ndarray, b: np.ndarray) -> float:
     if na == 0 or nb == 0:
         return 0.0
     return float(np.vdot(a, b) / (na * nb))
+
+
+def ska_entropy(Z: np.ndarray, delta_D: np.ndarray) -> float:
+    """Layer entropy of one step, -(1/ln2) Σ_{n,i} Z ⊙ ΔD over samples and neurons (SKA-1 §3.1.2)."""
+    return float(np.sum(Z * delta_D) * Z.dtype.type(-INV_LN2))
+
+
+def tensor_net(Z: np.ndarray, D: np.ndarray, delta_Z: np.ndarray) -> float:
+    """One step's term Σ (D - ∇_z H) ⊙ ΔZ of the Tensor Net (SKA-2 eq. 8), ∇_z H = -(1/ln2) Z D(1-D)."""
+    return float(np.sum(delta_Z * (D - entropy_gradient_z(Z, D))))
+
+
+def tensor_net_code_sign(Z: np.ndarray, D: np.ndarray, delta_Z: np.ndarray) -> float:
+    """The Tensor Net term as the authors' code computes it, with ∇_z H taken as +(1/ln2) Z D(1-D)."""
+    return float(np.sum(delta_Z * (D + entropy_gradient_z(Z, D))))
+
+
+def tensor_net_potential(Z: np.ndarray) -> float:
+    """Σ F(Z) with F(z) = softplus(z) - H_b(σ(z)) in bits, so F' = σ - ∇_z H (SKA-2 eqs. 26–27).
+
+    Each entry of the Tensor Net integrand depends on its own z only, so the running Tensor Net is
+    the difference of this potential between the end and the start of the path, for any path.
+    Written as (1 - 1/ln2) softplus(z) + z σ(z)/ln2 (H_b in nats is softplus(z) - z σ(z)); float64.
+    """
+    Z = np.asarray(Z, dtype=np.float64)
+    softplus = np.log1p(np.exp(-np.abs(Z))) + np.maximum(Z, 0.0)  # = log(1 + e^z) without overflow
+    return float((1.0 - INV_LN2) * softplus.sum() + INV_LN2 * np.vdot(Z, expit(Z)))

@@ -1,0 +1,161 @@
+"""Integrate the continuous SKA flow of a whole network with SciPy's explicit adaptive solvers.
+
+The front door is :func:`integrate_flow`. It drives the same ``OdeSolver`` classes and the same event
+location as ``scipy.integrate.solve_ivp``, but records the per-layer metrics at the grid times as the
+solver passes them: ``solve_ivp(t_eval=...)`` would keep the whole state at every grid time
+(grid x ~235k numbers, ~1 GB for the default grid on the paper's network).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.integrate import DOP853, RK23, RK45
+from scipy.integrate._ivp.base import OdeSolver
+from tqdm import tqdm
+
+from ska_theory.errors import UsageError
+from ska_theory.network.events import EVENTS, crossings, flow_events, locate
+from ska_theory.network.flow import METRICS, Flow, NonFiniteState
+from ska_theory.network.params import Params, layer_sizes
+
+EXPLICIT: dict[str, type[OdeSolver]] = {"DOP853": DOP853, "RK45": RK45, "RK23": RK23}
+IMPLICIT = ("Radau", "BDF", "LSODA")
+
+
+@dataclass(frozen=True)
+class FlowRun:
+    """The result of :func:`integrate_flow`; arrays indexed by layer (0-based) then grid time."""
+
+    t: np.ndarray  # the user grid (t_eval) up to where the run got, never the solver's own steps
+    metrics: dict[str, np.ndarray]  # each (L, len(t)); keys: flow.METRICS
+    events: dict[str, list[np.ndarray]]  # 'tensor_net_zero', 'entropy_rate_min': per layer, times
+    nfev: int  # right-hand-side evaluations by the solver (metrics and events not counted)
+    params: Params  # at T, or at the last accepted step when the run failed
+    status: str  # 'finished' or 'failed'
+    message: str
+    n_steps: int = 0  # accepted solver steps
+    t_final: float = 0.0  # time of ``params``
+
+
+def layer_tolerances(flow: Flow, rtol: float, atol: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per-component (rtol, atol): each layer's share scaled by sqrt(n_l / n).
+
+    SciPy accepts a step when the RMS over all n components of err_i / (atol_i + rtol_i |y_i|) is
+    below 1. With both tolerances of layer l scaled by sqrt(n_l / n) (n_l its integrated components),
+    that sum becomes Σ_l RMS_l², so every layer meets (rtol, atol) in its own RMS norm: the 650
+    numbers of the output layer are not drowned by the 156k of the first.
+    """
+    counts = flow.layer_counts()
+    weight = np.sqrt(counts / counts.sum())[flow.layer_of_component()]
+    return rtol * weight, atol * weight
+
+
+def _check(params0: Params, X: np.ndarray, T: float, method: str, rtol: float, atol: float, grid: int):
+    if method in IMPLICIT:
+        raise UsageError(
+            f"--method {method}: implicit methods need a dense Jacobian of the whole state; "
+            f"use one of {', '.join(EXPLICIT)}"
+        )
+    if method not in EXPLICIT:
+        raise UsageError(f"--method {method!r}: unknown; use one of {', '.join(EXPLICIT)}")
+    if not (np.isfinite(T) and T > 0):
+        raise UsageError(f"--T {T}: must be a positive number")
+    for name, v in (("rtol", rtol), ("atol", atol)):
+        if not (np.isfinite(v) and v > 0):
+            raise UsageError(f"--{name} {v}: must be a positive number")
+    if grid < 2:
+        raise UsageError(f"--grid {grid}: need at least 2 times (0 and T)")
+    if not np.all(np.isfinite(X)):
+        bad = tuple(int(i) for i in np.argwhere(~np.isfinite(X))[0])
+        raise UsageError(f"data: non-finite value {X[bad]} at index {bad}")
+    for i, lay in enumerate(params0):
+        if not (np.all(np.isfinite(lay.W)) and np.all(np.isfinite(lay.b))):
+            raise UsageError(f"initial weights: layer {i} has non-finite values")
+
+
+def integrate_flow(
+    params0: Params,
+    X: np.ndarray,
+    *,
+    T: float,
+    method: str = "DOP853",
+    rtol: float = 1e-8,
+    atol: float = 1e-10,
+    grid: int = 501,
+    dtype: type = np.float64,
+    progress: bool = False,
+) -> FlowRun:
+    """Solve dW_l/dt = -D_{l-1}ᵀ G_l / N, db_l/dt = -mean G_l (SKA-2 eqs. 2–4, 31) on [0, T].
+
+    Metrics (flow.METRICS) are recorded at ``np.linspace(0, T, grid)``; ``tensor_net`` is the running
+    Tensor Net ∫ Σ (D - ∇_z H) ⊙ dZ/dt dt, computed in closed form from Z at t and at 0 (its integrand
+    is an exact derivative, see ``metrics.tensor_net_potential``), so it is as accurate as the state.
+    A NaN or infinity stops the run with status 'failed' and a message naming t and the layer; what
+    was computed up to the last accepted step is returned.
+    """
+    X = np.asarray(X)
+    _check(params0, X, T, method, rtol, atol, grid)
+    flow = Flow(layer_sizes(params0), X, dtype=dtype)
+    y0 = flow.pack(params0).astype(np.float64)
+    t_grid = np.linspace(0.0, T, grid)
+    rtol_v, atol_v = layer_tolerances(flow, rtol, atol)
+
+    rows: list[dict[str, np.ndarray]] = []
+    potential0 = flow.observe(y0)["tensor_net_potential"]
+
+    def record(y: np.ndarray) -> None:
+        obs = flow.observe(y)
+        obs["tensor_net"] = obs.pop("tensor_net_potential") - potential0
+        rows.append(obs)
+
+    record(y0)
+    events = flow_events(flow, y0, T)
+    found: dict[str, list[list[float]]] = {e.name: [[] for _ in range(flow.n_layers)] for e in events}
+    status, message, n_steps = "finished", "", 0
+    t_now, y_now = 0.0, y0
+    solver: OdeSolver | None = None
+    bar = tqdm(total=T, unit="t", delay=1.0, disable=not progress, file=sys.stderr, leave=False)
+    try:
+        g_old = [e.values(0.0, y0) for e in events]
+        solver = EXPLICIT[method](flow, 0.0, y0, T, rtol=rtol_v, atol=atol_v)
+        while solver.status == "running":
+            step_message = solver.step()
+            if solver.status == "failed":
+                status, message = "failed", f"{method} failed at t={solver.t:.6g}: {step_message}"
+                break
+            n_steps += 1
+            t_old, t_now, y_now = solver.t_old, solver.t, solver.y
+            sol = solver.dense_output()
+            for e, old in zip(events, g_old, strict=True):
+                new = e.values(t_now, y_now)
+                for layer in crossings(old, new, e.direction):
+                    found[e.name][layer].append(locate(e, int(layer), sol, t_old, t_now))
+                g_old[events.index(e)] = new
+            while len(rows) < grid and t_grid[len(rows)] <= t_now:
+                tg = t_grid[len(rows)]
+                record(y_now if tg == t_now else sol(tg))
+            bar.update(t_now - bar.n)
+    except NonFiniteState as e:
+        status = "failed"
+        message = f"{e}; stopped, the state is kept from the last accepted step t={t_now:.6g}"
+    finally:
+        bar.close()
+    if status == "finished":
+        message = f"{method}: {n_steps} steps, {solver.nfev if solver else 0} evaluations"
+
+    n = len(rows)
+    metrics = {k: np.stack([r[k] for r in rows], axis=1) for k in METRICS}
+    return FlowRun(
+        t=t_grid[:n],
+        metrics=metrics,
+        events={k: [np.array(v) for v in found[k]] for k in EVENTS},
+        nfev=int(solver.nfev) if solver is not None else 0,
+        params=flow.unpack(y_now),
+        status=status,
+        message=message,
+        n_steps=n_steps,
+        t_final=float(t_now),
+    )
