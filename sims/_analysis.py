@@ -5,6 +5,7 @@ Pure functions of arrays, each tested on hand-computed cases (tests/test_sims_an
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -86,7 +87,7 @@ def zero_crossings(t: np.ndarray, y: np.ndarray) -> np.ndarray:
     t, y = np.asarray(t, float), np.asarray(y, float)
     nz = np.flatnonzero(y != 0)
     out = []
-    for a, b in zip(nz[:-1], nz[1:], strict=True):
+    for a, b in itertools.pairwise(nz):
         if np.sign(y[a]) != np.sign(y[b]):
             out.append(t[a] + (t[b] - t[a]) * y[a] / (y[a] - y[b]))
     return np.asarray(out)

@@ -1,4 +1,4 @@
-"""Where the papers' observed events fall: knowledge-flow peaks and Tensor Net zero crossings (SKA-2 §2.3–2.4).
+"""Where the observed events fall: knowledge-flow peaks, Tensor Net zero crossings (SKA-2 §2.3–2.4).
 
 Sources: the continuous flow (t ≤ 0.5) and the discrete runs with η = 0.01, K = 50 in both variants
 (the paper's Figs. 3–6 set-up), from the authors' initial weights; both modes run the same set-up.
@@ -18,9 +18,18 @@ import matplotlib.pyplot as plt
 import numpy as np
 from scipy.integrate import cumulative_trapezoid
 
-from ska_theory.claims.model import Claim, Context, Evidence, Figure, Outcome, Source, Verdict, claim
 from sims._analysis import peak, sign_summary, zero_crossings
-from sims._runs import VARIANTS, discrete, reference_flow, step_columns, svg_figure
+from sims._runs import (
+    VARIANTS,
+    discrete,
+    discrete_spec,
+    prefetch,
+    reference_flow,
+    reference_flow_spec,
+    step_columns,
+)
+from ska_theory.claims.model import Claim, Context, Evidence, Figure, Outcome, Source, Verdict, claim
+from ska_theory.plotting import svg_figure
 
 ETA, STEPS = 0.01, 50
 STEP_TOLERANCE = 3.0  # steps (0.03 in t) a located event may be from the paper's
@@ -33,6 +42,11 @@ SIGN_FRACTION = 0.9  # "throughout (most of) its trajectory": share of samples w
 DECIDING = "reference-code, per step, code sign"  # what the authors' code plotted in Fig. 6
 
 CLAIMS: list[Claim] = []
+
+
+def runs(ctx: Context) -> list[dict[str, Any]]:
+    """Every run the study needs (RunConfig fields); the same in both modes."""
+    return [reference_flow_spec(), *(discrete_spec(v, ETA, STEPS) for v in VARIANTS)]
 
 
 def knowledge_flow_series(ctx: Context) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -77,8 +91,8 @@ def locate_peaks(t: np.ndarray, Y: np.ndarray) -> list[dict[str, Any]]:
 def peaks_match(found: list[dict[str, Any]]) -> dict[str, bool]:
     """Per layer: the paper's peak is within STEP_TOLERANCE; layer 4 has no interior peak by t = 0.5."""
     ok = {
-        f"layer {l}": bool(found[l - 1]["interior"] and abs(found[l - 1]["K"] - K) <= STEP_TOLERANCE)
-        for l, K in PAPER_FLOW_PEAKS.items()
+        f"layer {n}": bool(found[n - 1]["interior"] and abs(found[n - 1]["K"] - K) <= STEP_TOLERANCE)
+        for n, K in PAPER_FLOW_PEAKS.items()
     }
     ok["layer 4"] = not found[3]["interior"]
     return ok
@@ -103,12 +117,12 @@ def locate_crossings(t: np.ndarray, Y: np.ndarray) -> list[dict[str, Any]]:
 def crossings_match(found: list[dict[str, Any]]) -> dict[str, bool]:
     """Per layer: a crossing within STEP_TOLERANCE of the paper's; the stated sign on ≥ SIGN_FRACTION."""
     ok = {
-        f"layer {l}": any(abs(k - K) <= STEP_TOLERANCE for k in found[l - 1]["K"])
-        for l, K in PAPER_CROSSINGS.items()
+        f"layer {n}": any(abs(k - K) <= STEP_TOLERANCE for k in found[n - 1]["K"])
+        for n, K in PAPER_CROSSINGS.items()
     }
-    for l, sign in PAPER_SIGNS.items():
-        share = found[l - 1]["positive_share"]
-        ok[f"layer {l}"] = (share if sign == "positive" else 1 - share) >= SIGN_FRACTION
+    for n, sign in PAPER_SIGNS.items():
+        share = found[n - 1]["positive_share"]
+        ok[f"layer {n}"] = (share if sign == "positive" else 1 - share) >= SIGN_FRACTION
     return dict(sorted(ok.items()))
 
 
@@ -226,6 +240,7 @@ def tensor_net_figures(ctx: Context) -> list[Figure]:
     into=CLAIMS,
 )
 def layer_peaks(ctx: Context) -> Outcome:
+    prefetch(runs(ctx), ctx)
     found = {src: locate_peaks(t, Y) for src, (t, Y) in knowledge_flow_series(ctx).items()}
     match = {src: peaks_match(p) for src, p in found.items()}
     deciding = "reference-code"
@@ -233,7 +248,8 @@ def layer_peaks(ctx: Context) -> Outcome:
 
     def ks(src: str) -> str:
         return ", ".join(
-            f"L{i + 1} {p['K']:.1f}" + ("" if p["interior"] else " (no peak)") for i, p in enumerate(found[src])
+            f"L{i + 1} {p['K']:.1f}" + ("" if p["interior"] else " (no peak)")
+            for i, p in enumerate(found[src])
         )
 
     conditions = [
@@ -243,12 +259,19 @@ def layer_peaks(ctx: Context) -> Outcome:
         *(f"{src}: peaks at K = {ks(src)}; matches {match[src]}" for src in found),
     ]
     evidence = Evidence(
-        figures={"paper_K": PAPER_FLOW_PEAKS, "tolerance_steps": STEP_TOLERANCE, "peaks": found, "match": match},
+        figures={
+            "paper_K": PAPER_FLOW_PEAKS,
+            "tolerance_steps": STEP_TOLERANCE,
+            "peaks": found,
+            "match": match,
+        },
         plots=knowledge_flow_figures(ctx),
     )
     verdict = Verdict.SUPPORTED if ok else Verdict.NOT_SUPPORTED
     word = "reproduced" if ok else "not reproduced"
-    return Outcome(verdict, f"{word} within ±{STEP_TOLERANCE:g} steps: K = {ks(deciding)}", conditions, evidence)
+    return Outcome(
+        verdict, f"{word} within ±{STEP_TOLERANCE:g} steps: K = {ks(deciding)}", conditions, evidence
+    )
 
 
 @claim(
@@ -266,6 +289,7 @@ def layer_peaks(ctx: Context) -> Outcome:
     into=CLAIMS,
 )
 def observed_crossings(ctx: Context) -> Outcome:
+    prefetch(runs(ctx), ctx)
     found = {name: locate_crossings(t, Y) for name, (t, Y) in tensor_net_series(ctx).items()}
     match = {name: crossings_match(c) for name, c in found.items()}
     reproduced = sorted(name for name, m in match.items() if all(m.values()))
@@ -274,8 +298,7 @@ def observed_crossings(ctx: Context) -> Outcome:
     def desc(name: str) -> str:
         c = found[name]
         return "; ".join(
-            f"L{i + 1} "
-            + (", ".join(f"K={k:.1f}" for k in c[i]["K"][:3]) if c[i]["K"] else c[i]["sign"])
+            f"L{i + 1} " + (", ".join(f"K={k:.1f}" for k in c[i]["K"][:3]) if c[i]["K"] else c[i]["sign"])
             for i in range(len(c))
         )
 
@@ -302,7 +325,8 @@ def observed_crossings(ctx: Context) -> Outcome:
     word = "reproduced" if ok else "not reproduced"
     return Outcome(
         verdict,
-        f"{word} by {DECIDING} ({desc(DECIDING)}); {len(reproduced)} of {len(found)} conventions reproduce it",
+        f"{word} by {DECIDING} ({desc(DECIDING)}); "
+        f"{len(reproduced)} of {len(found)} conventions reproduce it",
         conditions,
         evidence,
     )

@@ -24,9 +24,18 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ska_theory.claims.model import Claim, Context, Evidence, Figure, Outcome, Source, Verdict, claim
 from sims._analysis import absolute_sup_error, convergence_order, relative_sup_error
-from sims._runs import VARIANTS, discrete, reference_flow, step_columns, svg_figure
+from sims._runs import (
+    VARIANTS,
+    discrete,
+    discrete_spec,
+    prefetch,
+    reference_flow,
+    reference_flow_spec,
+    step_columns,
+)
+from ska_theory.claims.model import Claim, Context, Evidence, Figure, Outcome, Source, Verdict, claim
+from ska_theory.plotting import svg_figure
 
 CONFIGS: tuple[tuple[float, int], ...] = (
     (0.02, 25),
@@ -52,6 +61,11 @@ CLAIMS: list[Claim] = []
 
 def configs(ctx: Context) -> tuple[tuple[float, int], ...]:
     return CONFIGS if ctx.mode == "full" else QUICK_CONFIGS
+
+
+def runs(ctx: Context) -> list[dict[str, Any]]:
+    """Every run the study needs (RunConfig fields)."""
+    return [reference_flow_spec(), *(discrete_spec(v, eta, K) for v in VARIANTS for eta, K in configs(ctx))]
 
 
 def trajectories(d: Any) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -203,11 +217,12 @@ def order_figure(errors: dict[str, dict[str, dict[str, list[float]]]], etas: lis
     into=CLAIMS,
 )
 def time_invariance(ctx: Context) -> Outcome:
+    prefetch(runs(ctx), ctx)
     f = reference_flow(ctx)
     chosen = configs(ctx)
     etas = [eta for eta, _ in chosen]
-    runs = {v: {(eta, K): discrete(v, eta, K, ctx) for eta, K in chosen} for v in VARIANTS}
-    errors = {v: {f"{eta:g}": distances(runs[v][(eta, K)], f) for eta, K in chosen} for v in VARIANTS}
+    by_variant = {v: {(eta, K): discrete(v, eta, K, ctx) for eta, K in chosen} for v in VARIANTS}
+    errors = {v: {f"{eta:g}": distances(by_variant[v][(eta, K)], f) for eta, K in chosen} for v in VARIANTS}
 
     worst = {
         v: {f"{eta:g}": max(max(errors[v][f"{eta:g}"][q]) for q in INVARIANT_QUANTITIES) for eta in etas}
@@ -227,8 +242,8 @@ def time_invariance(ctx: Context) -> Outcome:
         v: {
             f"{eta:g}": [
                 float(
-                    np.max(np.abs(runs[v][(eta, K)].metrics["entropy"][i]))
-                    / np.max(np.abs(runs[v][min(chosen)].metrics["entropy"][i]))
+                    np.max(np.abs(by_variant[v][(eta, K)].metrics["entropy"][i]))
+                    / np.max(np.abs(by_variant[v][min(chosen)].metrics["entropy"][i]))
                 )
                 for i in range(4)
             ]
@@ -241,13 +256,13 @@ def time_invariance(ctx: Context) -> Outcome:
         f"{eta:g}": end_time_shortfall(f, eta * K) for eta, K in chosen if not np.isclose(eta * K, 0.5)
     }
     # The paper's own comparison: every configuration against the finest one (interpolated on its times).
-    finest = {v: trajectories(runs[v][min(chosen)]) for v in VARIANTS}
+    finest = {v: trajectories(by_variant[v][min(chosen)]) for v in VARIANTS}
     spread = {
         f"{v} {eta:g}": max(
             (absolute_sup_error if q == "cosine" else relative_sup_error)(
                 t, Y[i], finest[v][q][0], finest[v][q][1][i]
             )
-            for q, (t, Y) in trajectories(runs[v][(eta, K)]).items()
+            for q, (t, Y) in trajectories(by_variant[v][(eta, K)]).items()
             for i in range(Y.shape[0])
         )
         for v in VARIANTS
@@ -257,7 +272,9 @@ def time_invariance(ctx: Context) -> Outcome:
     within = {v: [eta for eta in etas if worst[v][f"{eta:g}"] <= TOLERANCE] for v in VARIANTS}
     all_within = all(len(within[v]) == len(etas) for v in VARIANTS)
     eta_ok = {
-        v: max((e for e in etas if all(worst[v][f"{x:g}"] <= TOLERANCE for x in etas if x <= e)), default=None)
+        v: max(
+            (e for e in etas if all(worst[v][f"{x:g}"] <= TOLERANCE for x in etas if x <= e)), default=None
+        )
         for v in VARIANTS
     }
     med_order = {v: float(np.nanmedian([o for q in orders[v].values() for o in q])) for v in VARIANTS}
@@ -278,8 +295,8 @@ def time_invariance(ctx: Context) -> Outcome:
         "flow": {"nfev": int(f.nfev), "status": int(f.status)},
     }
     plots = [
-        entropy_figure(runs["reference-code"], f),
-        cosine_figure(runs["reference-code"], f),
+        entropy_figure(by_variant["reference-code"], f),
+        cosine_figure(by_variant["reference-code"], f),
         order_figure(errors, etas),
     ]
     conditions = [
@@ -295,9 +312,7 @@ def time_invariance(ctx: Context) -> Outcome:
     if shortfall:
         conditions.append(
             "(0.0033, 150) ends at t = 0.495, not 0.5: compared on its own times; the flow moves by "
-            + ", ".join(
-                f"{max(v):.1%} ({k})" for k, v in shortfall[next(iter(shortfall))].items()
-            )
+            + ", ".join(f"{max(v):.1%} ({k})" for k, v in shortfall[next(iter(shortfall))].items())
             + " (largest layer) between 0.495 and 0.5"
         )
     worst_txt = "; ".join(
@@ -308,7 +323,8 @@ def time_invariance(ctx: Context) -> Outcome:
         return Outcome(
             Verdict.SUPPORTED,
             f"all {len(etas)} configurations follow the flow within {TOLERANCE:.0%} as functions of t = η·k "
-            f"({worst_txt}; spread between configurations ≤ {max(spread.values()):.3f}); distances shrink like η^{med_order['paper']:.1f}; per-step values scale with η",
+            f"({worst_txt}; spread between configurations ≤ {max(spread.values()):.3f}); "
+            f"distances shrink like η^{med_order['paper']:.1f}; per-step values scale with η",
             conditions,
             Evidence(figures=figures, plots=plots),
         )
@@ -316,7 +332,8 @@ def time_invariance(ctx: Context) -> Outcome:
         Verdict.NOT_SUPPORTED,
         f"trajectories agree with the flow within {TOLERANCE:.0%} only for η ≤ "
         + ", ".join(f"{'none run' if eta_ok[v] is None else eta_ok[v]} ({v})" for v in VARIANTS)
-        + f" ({worst_txt}); spread between configurations up to {max(spread.values()):.2f}; distances shrink like η^{med_order['paper']:.1f} (first-order discretisation "
+        + f" ({worst_txt}); spread between configurations up to {max(spread.values()):.2f}; "
+        + f"distances shrink like η^{med_order['paper']:.1f} (first-order discretisation "
         "of one flow, not invariance); per-step values scale with η",
         conditions,
         Evidence(figures=figures, plots=plots),

@@ -1,0 +1,263 @@
+"""Is the characteristic time T = η·K = 0.5 intrinsic to the architecture? (SKA-2 §2.2.1)
+
+Linearised time scale. Near small knowledge, Z σ'(Z) = Z/4 + O(Z³), so SKA-2 eqs. 3–4 become, for the
+bias-augmented weights A_l = [W_l; b_lᵀ] and inputs u = (D_{l-1}, 1) held at their current values,
+dA_l/dt = (1/(4 ln 2)) M_l A_l with M_l = E_n[u uᵀ]. Every neuron's weights grow like exp(λ_l t),
+λ_l = λ_max(M_l)/(4 ln 2). For layer 1, M_1 is the second moment of the data (with the mean and the
+bias), so λ_1 scales like c² when the input is scaled by c. For deeper layers at small weights the
+inputs are all ≈ 1/2, M_l ≈ v vᵀ with v = (½,…,½, 1), λ_l ≈ (n_{l-1}/4 + 1)/(4 ln 2): set by the width
+of the layer below, not by the data. Knowledge grows until the per-neuron speed z σ'(z) peaks at
+z* (z* tanh(z*/2) = 1, z* ≈ 1.543), which predicts the onset time t̂_l = ln(z*/z0_l)/λ_l with z0_l the
+RMS knowledge in the leading mode at t = 0.
+
+Measured times, per layer, on the continuous flow: steepest entropy descent (first minimum of dH/dt,
+the solver's event), knowledge-flow peak, first zero of the running Tensor Net (solver's event). A time
+intrinsic to the architecture must not move when only the data scale c changes: the study fits the
+exponent a of t ∝ c^a for each candidate and for the network-level times (latest layer).
+
+Modes: quick runs c ∈ {0.5, 1, 2} from the authors' weights to t = 2; full adds the architectures
+784-128-10 and 784-512-256-10 and two more initialisations (seeds 1, 2, scale 0.01), to t = 5.
+Verdict: supported only if every network-level time moves by ≤ 20 % over c ∈ [0.5, 2]
+(|a| ≤ log 1.2 / log 4) and lies within 20 % of 0.5 at c = 1; otherwise not-supported.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+from scipy.optimize import brentq
+
+from ska_theory.claims.model import Claim, Context, Evidence, Figure, Outcome, Source, Verdict, claim
+from ska_theory.network.forward import forward
+from ska_theory.network.params import Params
+from ska_theory.plotting import svg_figure
+from ska_theory.runs.run import RunResult, prepare
+from ska_theory.runs.config import RunConfig
+from sims._analysis import half_input_rate, linearised_rates, peak, power_law_exponent, second_moment
+from sims._runs import authors_spec, prefetch, run
+
+SCALES: tuple[float, ...] = (0.5, 1.0, 2.0)
+HORIZON = {"quick": 2.0, "full": 5.0}
+GRID = {"quick": 201, "full": 501}
+FLOW = {"kind": "continuous", "rtol": 1e-6, "atol": 1e-9}
+ARCHITECTURES: tuple[tuple[int, ...], ...] = ((784, 128, 10), (784, 512, 256, 10))
+ARCH_SEED = 42
+SEEDS: tuple[int, ...] = (1, 2)
+PAPER_T = 0.5
+RELATIVE_TOLERANCE = 0.2  # how far an intrinsic time may move over c ∈ [0.5, 2], and from 0.5 at c = 1
+EXPONENT_TOLERANCE = math.log(1 + RELATIVE_TOLERANCE) / math.log(SCALES[-1] / SCALES[0])
+CANDIDATES: tuple[str, ...] = ("entropy_rate_min", "knowledge_flow_peak", "tensor_net_zero")
+
+
+def z_star() -> float:
+    """Where the per-neuron knowledge speed z σ'(z) peaks: 1 + z(1 - 2σ(z)) = 0, i.e. z tanh(z/2) = 1."""
+    return float(brentq(lambda z: z * math.tanh(z / 2) - 1, 0.5, 3.0))
+
+
+def horizon_spec(mode: str, **fields: Any) -> dict[str, Any]:
+    return {**FLOW, "T": HORIZON[mode], "grid": GRID[mode], "dtype": "float64", **fields}
+
+
+def variations(ctx: Context) -> dict[str, dict[str, Any]]:
+    """Name -> RunConfig fields of every flow the study runs."""
+    out = {f"c={c:g}": authors_spec(**horizon_spec(ctx.mode, input_scale=c)) for c in SCALES}
+    if ctx.mode == "full":
+        for sizes in ARCHITECTURES:
+            name = "-".join(map(str, sizes))
+            out[name] = horizon_spec(ctx.mode, layers=list(sizes), seed=ARCH_SEED, scale=0.01)
+        for s in SEEDS:
+            out[f"seed {s}"] = horizon_spec(ctx.mode, layers=[784, 256, 128, 64, 10], seed=s, scale=0.01)
+    return out
+
+
+def runs(ctx: Context) -> list[dict[str, Any]]:
+    return list(variations(ctx).values())
+
+
+def leading_mode_rms(params: Params, X: np.ndarray) -> np.ndarray:
+    """Per layer: RMS entry of the knowledge in the leading eigen-direction of M_l at the start."""
+    _, Ds = forward(params, X)
+    out = []
+    for lay, inp in zip(params, [X, *Ds[:-1]], strict=True):
+        M = second_moment(inp)
+        q = np.linalg.eigh(M)[1][:, -1]
+        A = np.vstack([lay.W, lay.b[None, :]])
+        U = np.hstack([inp, np.ones((len(inp), 1))])
+        Z_top = (U @ q)[:, None] * (q @ A)[None, :]
+        out.append(float(np.linalg.norm(Z_top) / math.sqrt(Z_top.size)))
+    return np.array(out)
+
+
+def predictions(spec: dict[str, Any]) -> dict[str, list[float]]:
+    """Linearised growth rates λ_l, the half-input closed form, and the predicted onset times t̂_l."""
+    params0, X = prepare(RunConfig.from_mapping(spec))
+    lam = linearised_rates(params0, X)
+    z0 = leading_mode_rms(params0, X)
+    sizes = [params0[0].W.shape[0], *(lay.W.shape[1] for lay in params0)]
+    return {
+        "lambda": [float(x) for x in lam],
+        "lambda_half_input": [float("nan"), *(half_input_rate(n) for n in sizes[1:-1])],
+        "z0": [float(x) for x in z0],
+        "t_hat": [float(math.log(z_star() / z) / x) for z, x in zip(z0, lam, strict=True)],
+    }
+
+
+def measured_times(f: RunResult) -> dict[str, list[float]]:
+    """Per candidate, per layer: the first event time (NaN when none before the horizon)."""
+    L = f.metrics["knowledge_flow"].shape[0]
+    out: dict[str, list[float]] = {}
+    for name in ("entropy_rate_min", "tensor_net_zero"):
+        out[name] = [float(ev[0]) if len(ev) else float("nan") for ev in f.events[name]]
+    kf = [peak(f.t, f.metrics["knowledge_flow"][i]) for i in range(L)]
+    out["knowledge_flow_peak"] = [p.t if p.interior else float("nan") for p in kf]
+    return out
+
+
+def network_time(times: list[float]) -> float:
+    """The latest layer's time (NaN when a layer has none: it lies beyond the horizon)."""
+    return float("nan") if any(math.isnan(x) for x in times) else max(times)
+
+
+def scaling_figure(table: dict[str, dict[str, Any]], exps: dict[str, Any]) -> Figure:
+    cs = np.array(SCALES)
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.4))
+    markers = {"entropy_rate_min": "o", "knowledge_flow_peak": "s", "tensor_net_zero": "^"}
+    base = table["c=1"]
+    L = len(base["times"]["entropy_rate_min"])
+    colors = plt.get_cmap("tab10")(np.arange(L))
+    for cand, m in markers.items():
+        for i in range(L):
+            y = [table[f"c={c:g}"]["times"][cand][i] for c in SCALES]
+            axes[0].loglog(cs, y, m + "-", color=colors[i], ms=4, lw=0.8, label=f"L{i + 1}" if m == "o" else None)
+    for i in range(L):
+        lam = [table[f"c={c:g}"]["predicted"]["t_hat"][i] for c in SCALES]
+        axes[0].loglog(cs, lam, ":", color=colors[i], lw=1)
+    axes[0].axhline(PAPER_T, color="k", lw=0.8, ls="--")
+    axes[0].set_xlabel("input scale c")
+    axes[0].set_ylabel("time t")
+    axes[0].set_title("○ steepest dH/dt, □ flow peak, △ Net = 0; dotted: t̂", fontsize=8)
+    axes[0].legend(fontsize=6)
+    names = list(table)
+    for k, cand in enumerate(CANDIDATES):
+        vals = [table[n]["network"][cand] for n in names]
+        axes[1].bar(np.arange(len(names)) + (k - 1) * 0.27, vals, width=0.27, label=cand)
+    axes[1].axhline(PAPER_T, color="k", lw=0.8, ls="--", label="paper's T = 0.5")
+    axes[1].set_xticks(np.arange(len(names)), names, rotation=30, fontsize=7)
+    axes[1].set_ylabel("network time (latest layer)")
+    axes[1].legend(fontsize=6)
+    fig.tight_layout()
+    return Figure(
+        "characteristic-time-scaling",
+        "Left: event times per layer against the input scale c (log-log) with the linearised onset "
+        "prediction t̂ (dotted); dashed: T = 0.5. Right: network-level times (latest layer) for every "
+        f"variation. Fitted exponents of the network times: {exps['network']}.",
+        svg_figure(fig),
+    )
+
+
+CLAIMS: list[Claim] = []
+
+
+@claim(
+    "time.characteristic-time",
+    source=Source(
+        "SKA-2",
+        "§2.2.1",
+        "The value T = 0.5 appears to be a fundamental property of the specific network configuration",
+    ),
+    statement="T = η·K = 0.5 is an intrinsic time scale of the 784-256-128-64-10 SKA network",
+    kind="numeric",
+    title="Characteristic time",
+    into=CLAIMS,
+)
+def characteristic_time(ctx: Context) -> Outcome:
+    specs = variations(ctx)
+    prefetch(list(specs.values()), ctx)
+    table: dict[str, dict[str, Any]] = {}
+    for name, spec in specs.items():
+        f = run(spec, ctx)
+        times = measured_times(f)
+        table[name] = {
+            "times": times,
+            "network": {cand: network_time(times[cand]) for cand in CANDIDATES},
+            "predicted": predictions(spec),
+            "status": str(f.status),
+        }
+    L = len(table["c=1"]["times"]["entropy_rate_min"])
+    exps = {
+        "per_layer": {
+            cand: [
+                power_law_exponent(SCALES, [table[f"c={c:g}"]["times"][cand][i] for c in SCALES])
+                for i in range(L)
+            ]
+            for cand in CANDIDATES
+        },
+        "network": {
+            cand: power_law_exponent(SCALES, [table[f"c={c:g}"]["network"][cand] for c in SCALES])
+            for cand in CANDIDATES
+        },
+        "lambda_1": power_law_exponent(SCALES, [table[f"c={c:g}"]["predicted"]["lambda"][0] for c in SCALES]),
+        "t_hat_1": power_law_exponent(SCALES, [table[f"c={c:g}"]["predicted"]["t_hat"][0] for c in SCALES]),
+    }
+    at_one = table["c=1"]["network"]
+    moves = {c: not (abs(a) <= EXPONENT_TOLERANCE) for c, a in exps["network"].items()}
+    near_half = {c: bool(abs(at_one[c] - PAPER_T) <= RELATIVE_TOLERANCE * PAPER_T) for c in CANDIDATES}
+    intrinsic = not any(moves.values()) and all(near_half.values())
+
+    def fmt(cand: str) -> str:
+        vals = ", ".join(f"{table[f'c={c:g}']['network'][cand]:.3f}" for c in SCALES)
+        return f"{cand}: t = ({vals}) at c = {SCALES}, exponent {exps['network'][cand]:.2f}"
+
+    conditions = [
+        f"tolerance: an intrinsic time moves by ≤ {RELATIVE_TOLERANCE:.0%} over c ∈ [{SCALES[0]:g}, "
+        f"{SCALES[-1]:g}] (|exponent| ≤ {EXPONENT_TOLERANCE:.3f}) and is within {RELATIVE_TOLERANCE:.0%} "
+        f"of {PAPER_T} at c = 1",
+        *(fmt(c) for c in CANDIDATES),
+        "per-layer exponents: "
+        + "; ".join(
+            f"{cand} " + ", ".join(f"L{i + 1} {a:.2f}" for i, a in enumerate(exps["per_layer"][cand]))
+            for cand in CANDIDATES
+        ),
+        f"linearised rate λ_1 ∝ c^{exps['lambda_1']:.2f}; predicted onset t̂_1 ∝ c^{exps['t_hat_1']:.2f}; "
+        "deeper layers' λ_l ≈ (n_{l-1}/4 + 1)/(4 ln 2) do not depend on c: "
+        + ", ".join(f"{x:.1f}" for x in table["c=1"]["predicted"]["lambda"]),
+        "network time = the latest layer's event; NaN = not reached by the horizon "
+        f"t = {HORIZON[ctx.mode]:g}",
+    ]
+    if ctx.mode == "full":
+        conditions.append(
+            "other networks (network times, steepest dH/dt): "
+            + ", ".join(
+                f"{n} {table[n]['network']['entropy_rate_min']:.3f}" for n in table if not n.startswith("c=")
+            )
+        )
+    figures = {
+        "tolerance_relative": RELATIVE_TOLERANCE,
+        "tolerance_exponent": EXPONENT_TOLERANCE,
+        "horizon": HORIZON[ctx.mode],
+        "z_star": z_star(),
+        "runs": table,
+        "exponents": exps,
+        "moves_with_c": moves,
+        "network_time_near_0.5_at_c=1": near_half,
+    }
+    evidence = Evidence(figures=figures, plots=[scaling_figure(table, exps)])
+    if intrinsic:
+        return Outcome(
+            Verdict.SUPPORTED,
+            "the network times stay within "
+            f"{RELATIVE_TOLERANCE:.0%} of 0.5 when the data scale changes 4-fold",
+            conditions,
+            evidence,
+        )
+    worst = max(CANDIDATES, key=lambda c: abs(exps["network"][c]) if not math.isnan(exps["network"][c]) else 9)
+    return Outcome(
+        Verdict.NOT_SUPPORTED,
+        f"the time scale is set by the data, not the architecture: {fmt(worst)}; layer 1 grows at "
+        f"λ_1 = λ_max(E[uuᵀ])/(4 ln 2) ∝ c^{exps['lambda_1']:.2f}",
+        conditions,
+        evidence,
+    )
