@@ -15,10 +15,6 @@ from ska_theory.runs import Cache, RunConfig, RunResult, cache_key, cached_run, 
 cache_module = importlib.import_module("ska_theory.runs.cache")
 
 
-# Until the flow engine branch is merged here (temporary).
-pytest.importorskip("ska_theory.network.integrate")
-
-
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):
     path = tmp_path_factory.mktemp("data") / "tiny.npz"
@@ -51,6 +47,18 @@ def test_round_trip_is_exact(tmp_path, configs, kind, monkeypatch):
     arrays = again.arrays()
     assert all(a.dtype == b.dtype for a, b in zip(arrays.values(), first.arrays().values(), strict=True))
     assert RunResult.from_arrays(configs[kind], arrays).identical(first)
+    assert (again.status, again.nfev, again.n_steps, again.t_final) == (
+        first.status,
+        first.nfev,
+        first.n_steps,
+        first.t_final,
+    )
+    if kind == "continuous":  # events: per-layer arrays, some empty, some not, all back in place
+        sizes = [len(times) for per_layer in again.events.values() for times in per_layer]
+        assert len(sizes) == 2 * 2 and 0 in sizes and max(sizes) > 0
+        assert again.status == "finished" and again.nfev > 0
+    else:
+        assert again.t_state is not None and again.times("z_fro") is again.t_state
 
 
 def test_use_cache_false_bypasses_the_cache(tmp_path, configs):

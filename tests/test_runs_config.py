@@ -76,7 +76,7 @@ def test_bad_values_name_the_field_and_value(changes, message):
 def test_continuous_needs_T_and_checks_its_fields():
     with pytest.raises(UsageError, match="T: required"):
         RunConfig(kind="continuous")
-    for name, value in [("method", "Euler"), ("rtol", 0.0), ("atol", -1.0), ("grid", 1)]:
+    for name, value in [("method", "Euler"), ("method", "Radau"), ("rtol", 0.0), ("atol", -1.0), ("grid", 1)]:
         with pytest.raises(UsageError, match=f"{name}="):
             RunConfig(**{**CONTINUOUS, name: value})
 

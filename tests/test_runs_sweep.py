@@ -17,8 +17,6 @@ from ska_theory.runs.sweep import _check_worker, expand
 # The package re-exports the function sweep(), which hides the module of the same name.
 sweep_module = importlib.import_module("ska_theory.runs.sweep")
 
-# Until the flow engine branch is merged here (temporary).
-pytest.importorskip("ska_theory.network.integrate")
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "sims" / "example.toml"
 

@@ -18,12 +18,13 @@ from typing import Any, Literal
 
 from ska_theory.errors import UsageError
 from ska_theory.network.data import BUNDLED, DEFAULT_DATA
+from ska_theory.network.integrate import EXPLICIT
 from ska_theory.network.params import DEFAULT_LAYERS, layer_sizes, load_params
 
 Kind = Literal["discrete", "continuous"]
 KINDS: tuple[str, ...] = ("discrete", "continuous")
 VARIANTS: tuple[str, ...] = ("paper", "reference-code")
-METHODS: tuple[str, ...] = ("RK45", "RK23", "DOP853", "Radau", "BDF", "LSODA")  # scipy.integrate.solve_ivp
+METHODS: tuple[str, ...] = tuple(EXPLICIT)  # the SciPy solvers integrate_flow drives
 DTYPES: tuple[str, ...] = ("float64", "float32")
 
 # Fields that only one kind of run reads; for the other kind they must stay unset (None).

@@ -21,9 +21,10 @@ class RunResult:
 
     ``metrics[name]`` has shape (L, n_cols), its columns at :meth:`times` ``(name)``; discrete runs
     record step metrics at ``t`` and state metrics and ``output_mean`` rows at ``t_state`` (None for the
-    flow, whose metrics are all on ``t``). ``events[name][l]`` holds the event times of layer l (flow
-    only); ``nfev`` counts right-hand-side evaluations (None for discrete runs); ``status``/``message``
-    are the integrator's (0 and "" for discrete runs).
+    flow, whose metrics are all on ``t``). Flow only (None for discrete runs): ``events[name][l]``, the
+    event times of layer l; ``nfev``, right-hand-side evaluations; ``n_steps``, accepted solver steps;
+    ``t_final``, the time of ``params`` (before T when the run failed). ``status`` is ``finished`` or
+    ``failed``, with the integrator's ``message``.
     """
 
     config: RunConfig
@@ -34,7 +35,9 @@ class RunResult:
     params: Params
     output_mean: np.ndarray | None
     nfev: int | None
-    status: int
+    n_steps: int | None
+    t_final: float | None
+    status: str
     message: str
 
     def arrays(self) -> dict[str, np.ndarray]:
@@ -57,6 +60,10 @@ class RunResult:
             out["output_mean"] = self.output_mean
         if self.nfev is not None:
             out["nfev"] = np.array(self.nfev, dtype=np.int64)
+        if self.n_steps is not None:
+            out["n_steps"] = np.array(self.n_steps, dtype=np.int64)
+        if self.t_final is not None:
+            out["t_final"] = np.array(self.t_final, dtype=np.float64)
         return out
 
     @classmethod
@@ -84,7 +91,9 @@ class RunResult:
             params=params,
             output_mean=arrays.get("output_mean"),
             nfev=int(arrays["nfev"]) if "nfev" in arrays else None,
-            status=int(arrays["status"]),
+            n_steps=int(arrays["n_steps"]) if "n_steps" in arrays else None,
+            t_final=float(arrays["t_final"]) if "t_final" in arrays else None,
+            status=str(arrays["status"]),
             message=str(arrays["message"]),
         )
 
@@ -154,7 +163,20 @@ def run(config: RunConfig, *, progress: bool = False) -> RunResult:
                 dtype=dtype,
                 progress=progress,
             )
-            return RunResult(config, d.t, d.t_state, d.metrics, {}, d.params, d.output_mean, None, 0, "")
+            return RunResult(
+                config,
+                d.t,
+                d.t_state,
+                d.metrics,
+                {},
+                d.params,
+                d.output_mean,
+                None,
+                None,
+                None,
+                "finished",
+                "",
+            )
         from ska_theory.network.integrate import integrate_flow
 
         assert config.T and config.method and config.rtol and config.atol and config.grid
@@ -171,5 +193,16 @@ def run(config: RunConfig, *, progress: bool = False) -> RunResult:
         )
         events = {name: tuple(per_layer) for name, per_layer in f.events.items()}
         return RunResult(
-            config, f.t, None, f.metrics, events, f.params, None, int(f.nfev), int(f.status), f.message
+            config,
+            f.t,
+            None,
+            f.metrics,
+            events,
+            f.params,
+            None,
+            int(f.nfev),
+            int(f.n_steps),
+            float(f.t_final),
+            str(f.status),
+            f.message,
         )
