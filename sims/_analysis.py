@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy.linalg import cho_factor, cho_solve
@@ -196,3 +197,18 @@ def normalized_mutual_info(a: np.ndarray, b: np.ndarray) -> float:
 def sign_patterns(D: np.ndarray) -> int:
     """Number of distinct binary codes (D > 1/2) over the samples."""
     return len({row.tobytes() for row in np.packbits(D > 0.5, axis=1)})
+
+
+def json_safe(obj: Any) -> Any:
+    """Evidence numbers as strict JSON: NaN/inf -> None, numpy scalars -> Python, keys -> str."""
+    if isinstance(obj, dict):
+        return {str(k): json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple | np.ndarray):
+        return [json_safe(v) for v in obj]
+    if isinstance(obj, np.bool_ | bool):
+        return bool(obj)
+    if isinstance(obj, np.integer | int):
+        return int(obj)
+    if isinstance(obj, np.floating | float):
+        return float(obj) if np.isfinite(obj) else None
+    return obj

@@ -30,14 +30,21 @@ import matplotlib.pyplot as plt
 import numpy as np
 from scipy.optimize import brentq
 
+from sims._analysis import (
+    half_input_rate,
+    json_safe,
+    linearised_rates,
+    peak,
+    power_law_exponent,
+    second_moment,
+)
+from sims._runs import authors_spec, prefetch, run
 from ska_theory.claims.model import Claim, Context, Evidence, Figure, Outcome, Source, Verdict, claim
 from ska_theory.network.forward import forward
 from ska_theory.network.params import Params
 from ska_theory.plotting import svg_figure
-from ska_theory.runs.run import RunResult, prepare
 from ska_theory.runs.config import RunConfig
-from sims._analysis import half_input_rate, linearised_rates, peak, power_law_exponent, second_moment
-from sims._runs import authors_spec, prefetch, run
+from ska_theory.runs.run import RunResult, prepare
 
 SCALES: tuple[float, ...] = (0.5, 1.0, 2.0)
 HORIZON = {"quick": 2.0, "full": 5.0}
@@ -131,7 +138,9 @@ def scaling_figure(table: dict[str, dict[str, Any]], exps: dict[str, Any]) -> Fi
     for cand, m in markers.items():
         for i in range(L):
             y = [table[f"c={c:g}"]["times"][cand][i] for c in SCALES]
-            axes[0].loglog(cs, y, m + "-", color=colors[i], ms=4, lw=0.8, label=f"L{i + 1}" if m == "o" else None)
+            axes[0].loglog(
+                cs, y, m + "-", color=colors[i], ms=4, lw=0.8, label=f"L{i + 1}" if m == "o" else None
+            )
     for i in range(L):
         lam = [table[f"c={c:g}"]["predicted"]["t_hat"][i] for c in SCALES]
         axes[0].loglog(cs, lam, ":", color=colors[i], lw=1)
@@ -244,7 +253,7 @@ def characteristic_time(ctx: Context) -> Outcome:
         "moves_with_c": moves,
         "network_time_near_0.5_at_c=1": near_half,
     }
-    evidence = Evidence(figures=figures, plots=[scaling_figure(table, exps)])
+    evidence = Evidence(figures=json_safe(figures), plots=[scaling_figure(table, exps)])
     if intrinsic:
         return Outcome(
             Verdict.SUPPORTED,
@@ -253,7 +262,9 @@ def characteristic_time(ctx: Context) -> Outcome:
             conditions,
             evidence,
         )
-    worst = max(CANDIDATES, key=lambda c: abs(exps["network"][c]) if not math.isnan(exps["network"][c]) else 9)
+    worst = max(
+        CANDIDATES, key=lambda c: abs(exps["network"][c]) if not math.isnan(exps["network"][c]) else 9
+    )
     return Outcome(
         Verdict.NOT_SUPPORTED,
         f"the time scale is set by the data, not the architecture: {fmt(worst)}; layer 1 grows at "

@@ -19,12 +19,8 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ska_theory.claims.model import Claim, Context, Evidence, Figure, Outcome, Source, Verdict, claim
-from ska_theory.network.data import load_dataset
-from ska_theory.network.forward import forward
-from ska_theory.network.params import Layer, Params, load_params
-from ska_theory.plotting import svg_figure
 from sims._analysis import (
+    json_safe,
     nearest_centroid_accuracy,
     normalized_mutual_info,
     ridge_probe_accuracy,
@@ -44,6 +40,11 @@ from sims._runs import (
     weights_path,
 )
 from sims.characteristic_time import horizon_spec
+from ska_theory.claims.model import Claim, Context, Evidence, Figure, Outcome, Source, Verdict, claim
+from ska_theory.network.data import load_dataset
+from ska_theory.network.forward import forward
+from ska_theory.network.params import Layer, Params, load_params
+from ska_theory.plotting import svg_figure
 
 ETA, STEPS = 0.01, 50
 COSINE_THRESHOLD = 0.9
@@ -96,7 +97,9 @@ def cosine_alignment(ctx: Context) -> Outcome:
     for j, (k, vals) in enumerate(final.items()):
         ax.bar(np.arange(len(vals)) + (j - (len(final) - 1) / 2) * width, vals, width=width, label=k)
     ax.axhline(COSINE_THRESHOLD, color="k", ls="--", lw=0.8, label=f"threshold {COSINE_THRESHOLD}")
-    ax.set_xticks(np.arange(len(final[deciding[0]])), [f"layer {i + 1}" for i in range(len(final[deciding[0]]))])
+    ax.set_xticks(
+        np.arange(len(final[deciding[0]])), [f"layer {i + 1}" for i in range(len(final[deciding[0]]))]
+    )
     ax.set_ylabel("final cos(Z, ΔD)")
     ax.legend(fontsize=6)
     fig.tight_layout()
@@ -113,7 +116,7 @@ def cosine_alignment(ctx: Context) -> Outcome:
         f"the long horizon ({long_name}) is reported, not decided on",
     ]
     evidence = Evidence(
-        figures={"threshold": COSINE_THRESHOLD, "final_cosine": final, "min_over_layers": minimum},
+        figures=json_safe({"threshold": COSINE_THRESHOLD, "final_cosine": final, "min_over_layers": minimum}),
         plots=[plot],
     )
     low = min(deciding, key=lambda k: minimum[k])
@@ -174,7 +177,9 @@ def separation_figure(table: dict[str, dict[str, Any]]) -> Figure:
         axes[0].bar(x, table[n]["probe"], width=width, label=n)
         axes[1].bar(x, table[n]["centroid"], width=width, label=n)
     axes[2].bar(np.arange(len(names)), [table[n]["nmi_output_argmax"] for n in names])
-    for ax, title in zip(axes[:2], ("linear probe (test accuracy)", "nearest centroid (test accuracy)"), strict=True):
+    for ax, title in zip(
+        axes[:2], ("linear probe (test accuracy)", "nearest centroid (test accuracy)"), strict=True
+    ):
         ax.set_xticks(np.arange(L), [f"L{i + 1}" for i in range(L)])
         ax.set_title(title, fontsize=9)
         ax.axhline(0.1, color="k", lw=0.6, ls=":")
@@ -215,7 +220,10 @@ def label_free_separation(ctx: Context) -> Outcome:
     widths = (X.shape[1], *(lay.W.shape[1] for lay in params0))
     Zs, _ = forward(f.params, X)
     rms = [float(np.sqrt(np.mean(Z**2))) for Z in Zs]
-    baselines = {"initial weights": params0, "random projection": random_projection(widths, X, rms, RANDOM_SEED)}
+    baselines = {
+        "initial weights": params0,
+        "random projection": random_projection(widths, X, rms, RANDOM_SEED),
+    }
     table = {name: separation(p, X, labels) for name, p in {**trained, **baselines}.items()}
 
     def best_base(key: str) -> float:
@@ -233,7 +241,8 @@ def label_free_separation(ctx: Context) -> Outcome:
         n for n in trained if gains[n]["probe_output"] >= PROBE_MARGIN or gains[n]["nmi_output"] >= NMI_MARGIN
     ]
     best_hidden = {
-        name: max(range(len(table[name]["probe"]) - 1), key=lambda i: table[name]["probe"][i]) for name in table
+        name: max(range(len(table[name]["probe"]) - 1), key=lambda i: table[name]["probe"][i])
+        for name in table
     }
 
     def row(n: str) -> str:
@@ -256,15 +265,17 @@ def label_free_separation(ctx: Context) -> Outcome:
         ),
     ]
     evidence = Evidence(
-        figures={
-            "probe_margin": PROBE_MARGIN,
-            "nmi_margin": NMI_MARGIN,
-            "split": {"test_fraction": TEST_FRACTION, "seed": SPLIT_SEED, "ridge": RIDGE},
-            "random_seed": RANDOM_SEED,
-            "measures": table,
-            "gains_over_best_baseline": gains,
-            "best_hidden_layer_by_probe": best_hidden,
-        },
+        figures=json_safe(
+            {
+                "probe_margin": PROBE_MARGIN,
+                "nmi_margin": NMI_MARGIN,
+                "split": {"test_fraction": TEST_FRACTION, "seed": SPLIT_SEED, "ridge": RIDGE},
+                "random_seed": RANDOM_SEED,
+                "measures": table,
+                "gains_over_best_baseline": gains,
+                "best_hidden_layer_by_probe": best_hidden,
+            }
+        ),
         plots=[separation_figure(table)],
     )
     if separating:

@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from scipy.integrate import cumulative_trapezoid
 
-from sims._analysis import peak, sign_summary, zero_crossings
+from sims._analysis import json_safe, peak, sign_summary, zero_crossings
 from sims._runs import (
     VARIANTS,
     discrete,
@@ -33,7 +33,7 @@ from ska_theory.plotting import svg_figure
 
 ETA, STEPS = 0.01, 50
 STEP_TOLERANCE = 3.0  # steps (0.03 in t) a located event may be from the paper's
-# SKA-2 §2.3.2: knowledge flow peaks (layer -> K); layer 4 rises without a distinct peak.
+# SKA-2 §2.3.2: knowledge flow peaks (layer -> K); layer 4 has "a gradual, lower trajectory".
 PAPER_FLOW_PEAKS: dict[int, float] = {1: 28.0, 2: 16.0, 3: 24.0}
 # SKA-2 §2.4.2: zero crossings of layers 1 and 3; layer 2 positive, layer 4 negative.
 PAPER_CROSSINGS: dict[int, float] = {1: 24.0, 3: 23.0}
@@ -89,12 +89,12 @@ def locate_peaks(t: np.ndarray, Y: np.ndarray) -> list[dict[str, Any]]:
 
 
 def peaks_match(found: list[dict[str, Any]]) -> dict[str, bool]:
-    """Per layer: the paper's peak is within STEP_TOLERANCE; layer 4 has no interior peak by t = 0.5."""
+    """Per layer: the paper's peak is within STEP_TOLERANCE; layer 4's flow stays below the others' peaks."""
     ok = {
         f"layer {n}": bool(found[n - 1]["interior"] and abs(found[n - 1]["K"] - K) <= STEP_TOLERANCE)
         for n, K in PAPER_FLOW_PEAKS.items()
     }
-    ok["layer 4"] = not found[3]["interior"]
+    ok["layer 4"] = found[3]["value"] < min(found[n - 1]["value"] for n in PAPER_FLOW_PEAKS)
     return ok
 
 
@@ -234,7 +234,7 @@ def tensor_net_figures(ctx: Context) -> list[Figure]:
         "Layer 2 experiences the most rapid increase, peaking at K ≈ 16. Layer 3 and Layer 1 reach their "
         "peak knowledge flow later, around K ≈ 24 and K ≈ 28",
     ),
-    statement="Knowledge flow peaks at K ≈ 28, 16, 24 in layers 1–3 (η = 0.01); layer 4 has no peak",
+    statement="Knowledge flow peaks at K ≈ 28, 16, 24 in layers 1–3 (η = 0.01); layer 4 stays lower",
     kind="numeric",
     title="Layer-wise knowledge-flow peaks",
     into=CLAIMS,
@@ -254,17 +254,20 @@ def layer_peaks(ctx: Context) -> Outcome:
 
     conditions = [
         f"tolerance ±{STEP_TOLERANCE:g} steps (±{STEP_TOLERANCE * ETA:g} in t) around the paper's K; "
-        "layer 4 reproduced when its flow has no interior maximum by t = 0.5",
+        "layer 4 ('a gradual, lower trajectory') reproduced when its largest flow stays below the peaks "
+        "of layers 1–3",
         "decided on the authors' algorithm (reference-code variant, η = 0.01, K = 50); K = t/η",
         *(f"{src}: peaks at K = {ks(src)}; matches {match[src]}" for src in found),
     ]
     evidence = Evidence(
-        figures={
-            "paper_K": PAPER_FLOW_PEAKS,
-            "tolerance_steps": STEP_TOLERANCE,
-            "peaks": found,
-            "match": match,
-        },
+        figures=json_safe(
+            {
+                "paper_K": PAPER_FLOW_PEAKS,
+                "tolerance_steps": STEP_TOLERANCE,
+                "peaks": found,
+                "match": match,
+            }
+        ),
         plots=knowledge_flow_figures(ctx),
     )
     verdict = Verdict.SUPPORTED if ok else Verdict.NOT_SUPPORTED
@@ -311,14 +314,16 @@ def observed_crossings(ctx: Context) -> Outcome:
         *(f"{name}: {desc(name)}" for name in found),
     ]
     evidence = Evidence(
-        figures={
-            "paper_K": PAPER_CROSSINGS,
-            "paper_signs": PAPER_SIGNS,
-            "tolerance_steps": STEP_TOLERANCE,
-            "crossings": found,
-            "match": match,
-            "reproducing_conventions": reproduced,
-        },
+        figures=json_safe(
+            {
+                "paper_K": PAPER_CROSSINGS,
+                "paper_signs": PAPER_SIGNS,
+                "tolerance_steps": STEP_TOLERANCE,
+                "crossings": found,
+                "match": match,
+                "reproducing_conventions": reproduced,
+            }
+        ),
         plots=tensor_net_figures(ctx),
     )
     verdict = Verdict.SUPPORTED if ok else Verdict.NOT_SUPPORTED

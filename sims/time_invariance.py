@@ -24,7 +24,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
-from sims._analysis import absolute_sup_error, convergence_order, relative_sup_error
+from sims._analysis import absolute_sup_error, convergence_order, json_safe, relative_sup_error
 from sims._runs import (
     VARIANTS,
     discrete,
@@ -79,7 +79,7 @@ def trajectories(d: Any) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         "entropy_drop": (d.t_state, H - H[:, :1]),
         # Σ_k H_k starts from 0 at the first pass, so it is compared on the state times.
         "entropy_sum": (d.t_state, np.hstack([np.zeros((H.shape[0], 1)), np.cumsum(entropy, axis=1)])),
-        "entropy_rate": (ts, entropy[:, keep] / d.eta),
+        "entropy_rate": (ts, entropy[:, keep] / d.config.eta),
         "knowledge_flow": (ts, d.metrics["knowledge_flow"][:, keep]),
         "cosine": (ts, d.metrics["cosine"][:, keep]),
     }
@@ -292,7 +292,7 @@ def time_invariance(ctx: Context) -> Outcome:
         "per_step_entropy_peak_ratio_to_finest": step_scaling,
         "eta_ratio_to_finest": {f"{eta:g}": eta / eta_min for eta in etas},
         "end_time_shortfall_vs_0.5": shortfall,
-        "flow": {"nfev": int(f.nfev), "status": int(f.status)},
+        "flow": {"nfev": int(f.nfev), "status": str(f.status)},
     }
     plots = [
         entropy_figure(by_variant["reference-code"], f),
@@ -326,7 +326,7 @@ def time_invariance(ctx: Context) -> Outcome:
             f"({worst_txt}; spread between configurations ≤ {max(spread.values()):.3f}); "
             f"distances shrink like η^{med_order['paper']:.1f}; per-step values scale with η",
             conditions,
-            Evidence(figures=figures, plots=plots),
+            Evidence(figures=json_safe(figures), plots=plots),
         )
     return Outcome(
         Verdict.NOT_SUPPORTED,
@@ -336,5 +336,5 @@ def time_invariance(ctx: Context) -> Outcome:
         + f"distances shrink like η^{med_order['paper']:.1f} (first-order discretisation "
         "of one flow, not invariance); per-step values scale with η",
         conditions,
-        Evidence(figures=figures, plots=plots),
+        Evidence(figures=json_safe(figures), plots=plots),
     )
