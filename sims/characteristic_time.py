@@ -48,7 +48,7 @@ from ska_theory.runs.run import RunResult, prepare
 
 SCALES: tuple[float, ...] = (0.5, 1.0, 2.0)
 HORIZON = {"quick": 2.0, "full": 5.0}
-GRID = {"quick": 201, "full": 501}
+GRID = {"quick": 201, "full": 251}
 FLOW = {"kind": "continuous", "rtol": 1e-6, "atol": 1e-9}
 ARCHITECTURES: tuple[tuple[int, ...], ...] = ((784, 128, 10), (784, 512, 256, 10))
 ARCH_SEED = 42
@@ -57,6 +57,9 @@ PAPER_T = 0.5
 RELATIVE_TOLERANCE = 0.2  # how far an intrinsic time may move over c ∈ [0.5, 2], and from 0.5 at c = 1
 EXPONENT_TOLERANCE = math.log(1 + RELATIVE_TOLERANCE) / math.log(SCALES[-1] / SCALES[0])
 CANDIDATES: tuple[str, ...] = ("entropy_rate_min", "knowledge_flow_peak", "tensor_net_zero")
+# Network-level times: the running Tensor Net of eq. 8 never crosses zero in layers 1–2 (see
+# tensor-net.observed-crossings), so its latest-layer time is undefined and it is reported per layer only.
+NETWORK_CANDIDATES: tuple[str, ...] = ("entropy_rate_min", "knowledge_flow_peak")
 
 
 def z_star() -> float:
@@ -150,9 +153,9 @@ def scaling_figure(table: dict[str, dict[str, Any]], exps: dict[str, Any]) -> Fi
     axes[0].set_title("○ steepest dH/dt, □ flow peak, △ Net = 0; dotted: t̂", fontsize=8)
     axes[0].legend(fontsize=6)
     names = list(table)
-    for k, cand in enumerate(CANDIDATES):
+    for k, cand in enumerate(NETWORK_CANDIDATES):
         vals = [table[n]["network"][cand] for n in names]
-        axes[1].bar(np.arange(len(names)) + (k - 1) * 0.27, vals, width=0.27, label=cand)
+        axes[1].bar(np.arange(len(names)) + (k - 0.5) * 0.4, vals, width=0.4, label=cand)
     axes[1].axhline(PAPER_T, color="k", lw=0.8, ls="--", label="paper's T = 0.5")
     axes[1].set_xticks(np.arange(len(names)), names, rotation=30, fontsize=7)
     axes[1].set_ylabel("network time (latest layer)")
@@ -191,7 +194,7 @@ def characteristic_time(ctx: Context) -> Outcome:
         times = measured_times(f)
         table[name] = {
             "times": times,
-            "network": {cand: network_time(times[cand]) for cand in CANDIDATES},
+            "network": {cand: network_time(times[cand]) for cand in NETWORK_CANDIDATES},
             "predicted": predictions(spec),
             "status": str(f.status),
         }
@@ -206,14 +209,16 @@ def characteristic_time(ctx: Context) -> Outcome:
         },
         "network": {
             cand: power_law_exponent(SCALES, [table[f"c={c:g}"]["network"][cand] for c in SCALES])
-            for cand in CANDIDATES
+            for cand in NETWORK_CANDIDATES
         },
         "lambda_1": power_law_exponent(SCALES, [table[f"c={c:g}"]["predicted"]["lambda"][0] for c in SCALES]),
         "t_hat_1": power_law_exponent(SCALES, [table[f"c={c:g}"]["predicted"]["t_hat"][0] for c in SCALES]),
     }
     at_one = table["c=1"]["network"]
     moves = {c: not (abs(a) <= EXPONENT_TOLERANCE) for c, a in exps["network"].items()}
-    near_half = {c: bool(abs(at_one[c] - PAPER_T) <= RELATIVE_TOLERANCE * PAPER_T) for c in CANDIDATES}
+    near_half = {
+        c: bool(abs(at_one[c] - PAPER_T) <= RELATIVE_TOLERANCE * PAPER_T) for c in NETWORK_CANDIDATES
+    }
     intrinsic = not any(moves.values()) and all(near_half.values())
 
     def fmt(cand: str) -> str:
@@ -224,7 +229,7 @@ def characteristic_time(ctx: Context) -> Outcome:
         f"tolerance: an intrinsic time moves by ≤ {RELATIVE_TOLERANCE:.0%} over c ∈ [{SCALES[0]:g}, "
         f"{SCALES[-1]:g}] (|exponent| ≤ {EXPONENT_TOLERANCE:.3f}) and is within {RELATIVE_TOLERANCE:.0%} "
         f"of {PAPER_T} at c = 1",
-        *(fmt(c) for c in CANDIDATES),
+        *(fmt(c) for c in NETWORK_CANDIDATES),
         "per-layer exponents: "
         + "; ".join(
             f"{cand} " + ", ".join(f"L{i + 1} {a:.2f}" for i, a in enumerate(exps["per_layer"][cand]))

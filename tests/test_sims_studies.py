@@ -1,0 +1,137 @@
+"""The numeric studies compute their verdicts: every claim on a reduced set-up, the real quick mode behind --full.
+
+The reduced set-up swaps the authors' 784-256-128-64-10 weights for a 784-6-5-4-3 network (four layers,
+like the paper's) and shortens the grids, so the whole pipeline (runs, cache, analysis, figures, verdict)
+runs in seconds. It checks that verdicts are computed from the runs, not which verdict comes out.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import sims._runs as runs_mod
+from ska_theory.claims.model import Context, Verdict
+from ska_theory.claims.registry import discover
+from ska_theory.io import dump_json
+from ska_theory.network.params import init_params, save_params
+from sims import characteristic_time, learning, observed_events, time_invariance
+from sims._analysis import json_safe
+
+NUMERIC_IDS = (
+    "time.invariance",
+    "time.characteristic-time",
+    "knowledge-flow.layer-peaks",
+    "tensor-net.observed-crossings",
+    "learning.cosine-alignment",
+    "learning.label-free-separation",
+)
+SVG_LIMIT = 150_000  # bytes per figure
+
+
+@pytest.fixture
+def tiny(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    weights = tmp_path / "tiny_weights.npz"
+    np.savez(weights, **save_params(init_params((784, 6, 5, 4, 3), seed=3, scale=0.01)))
+    monkeypatch.setenv("SKA_THEORY_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(runs_mod, "weights_path", lambda: weights)
+    monkeypatch.setattr(learning, "weights_path", lambda: weights)
+    monkeypatch.setattr(runs_mod, "_memo", {})
+    monkeypatch.setattr(runs_mod, "REFERENCE_FLOW", {**runs_mod.REFERENCE_FLOW, "grid": 101, "rtol": 1e-6})
+    monkeypatch.setattr(time_invariance, "QUICK_CONFIGS", ((0.02, 25), (0.01, 50)))
+    monkeypatch.setattr(characteristic_time, "HORIZON", {"quick": 1.0, "full": 1.0})
+    monkeypatch.setattr(characteristic_time, "GRID", {"quick": 101, "full": 101})
+    return weights
+
+
+def _claims() -> dict[str, object]:
+    return {c.id: c for c in discover() if c.kind == "numeric"}
+
+
+def test_every_numeric_claim_id_is_a_study() -> None:
+    assert set(_claims()) == set(NUMERIC_IDS)
+
+
+@pytest.mark.slow
+def test_reduced_studies_compute_verdicts(tiny: Path) -> None:
+    claims = _claims()
+    ctx = Context(mode="quick", use_cache=True)
+    for cid in NUMERIC_IDS:
+        o = claims[cid].decide(ctx)  # type: ignore[attr-defined]
+        assert o.verdict in (Verdict.SUPPORTED, Verdict.NOT_SUPPORTED), cid
+        assert o.conditions and any(w in o.conditions[0] for w in ("tolerance", "threshold", "margin")), cid
+        dump_json(o.evidence.figures)  # strict JSON (no NaN), as the record needs
+        assert o.evidence.plots, cid
+        for fig in o.evidence.plots:
+            assert fig.svg.startswith("<?xml") and len(fig.svg.encode()) < SVG_LIMIT, (cid, fig.name)
+    # The same runs again come from the cache and give the same evidence.
+    runs_mod._memo.clear()
+    again = claims["time.invariance"].decide(ctx)  # type: ignore[attr-defined]
+    first = time_invariance.time_invariance.decide(ctx)
+    assert json.dumps(again.evidence.figures, sort_keys=True) == json.dumps(first.evidence.figures, sort_keys=True)
+
+
+def test_peaks_and_crossings_match_rules() -> None:
+    def peaks(ks: list[float], values: list[float]) -> list[dict[str, object]]:
+        return [{"K": k, "value": v, "interior": True} for k, v in zip(ks, values, strict=True)]
+
+    assert all(observed_events.peaks_match(peaks([28, 16, 24, 48], [5, 7, 5, 1])).values())
+    assert not observed_events.peaks_match(peaks([31.5, 16, 24, 48], [5, 7, 5, 1]))["layer 1"]
+    assert not observed_events.peaks_match(peaks([28, 16, 24, 48], [5, 7, 5, 9]))["layer 4"]
+
+    def cross(k: list[float], share: float) -> dict[str, object]:
+        return {"K": k, "positive_share": share}
+
+    good = [cross([26.5], 0.5), cross([], 1.0), cross([20.5], 0.5), cross([], 0.05)]
+    assert all(observed_events.crossings_match(good).values())
+    bad = [cross([27.5], 0.5), cross([], 0.8), cross([20.5], 0.5), cross([], 0.05)]
+    assert observed_events.crossings_match(bad) == {
+        "layer 1": False,
+        "layer 2": False,
+        "layer 3": True,
+        "layer 4": True,
+    }
+
+
+def test_z_star_is_where_the_knowledge_speed_peaks() -> None:
+    z = np.linspace(0.5, 3.0, 250_001)
+    s = 1 / (1 + np.exp(-z))
+    assert characteristic_time.z_star() == pytest.approx(z[np.argmax(z * s * (1 - s))], abs=1e-5)
+
+
+def test_network_time_is_the_latest_layer() -> None:
+    assert characteristic_time.network_time([0.1, 0.4, 0.2]) == 0.4
+    assert math.isnan(characteristic_time.network_time([0.1, float("nan")]))
+
+
+def test_random_projection_matches_the_target_knowledge_rms() -> None:
+    X = np.random.default_rng(0).uniform(0, 1, (50, 6))
+    params = learning.random_projection((6, 4, 3), X, [2.0, 0.5], seed=1)
+    Z1 = X @ params[0].W
+    Z2 = 1 / (1 + np.exp(-Z1)) @ params[1].W
+    assert np.sqrt(np.mean(Z1**2)) == pytest.approx(2.0)
+    assert np.sqrt(np.mean(Z2**2)) == pytest.approx(0.5)
+
+
+def test_json_safe_is_strict_json() -> None:
+    doc = json_safe({1: [np.float64("nan"), np.int64(3), (np.True_, 0.5)], "x": np.inf})
+    assert doc == {"1": [None, 3, [True, 0.5]], "x": None}
+    dump_json(doc)
+
+
+@pytest.mark.full
+def test_quick_mode_studies_on_the_authors_network() -> None:
+    """The real quick studies; the decisive numbers must be physically sensible, whatever the verdict."""
+    ctx = Context(mode="quick")
+    ti = time_invariance.time_invariance.decide(ctx).evidence.figures
+    # Explicit Euler is first order: the observed order of the paper variant must be close to 1.
+    assert 0.8 <= ti["median_convergence_order"]["paper"] <= 1.2
+    ct = characteristic_time.characteristic_time.decide(ctx).evidence.figures
+    # Layer 1's linearised rate is quadratic in the data scale (the bias keeps it slightly below 2).
+    assert 1.8 <= ct["exponents"]["lambda_1"] <= 2.0
+    ev = observed_events.observed_crossings.decide(ctx).evidence.figures
+    assert ev["crossings"]
