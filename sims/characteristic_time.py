@@ -199,7 +199,7 @@ def characteristic_time(ctx: Context) -> Outcome:
             "status": str(f.status),
         }
     L = len(table["c=1"]["times"]["entropy_rate_min"])
-    exps = {
+    exps: dict[str, Any] = {
         "per_layer": {
             cand: [
                 power_law_exponent(SCALES, [table[f"c={c:g}"]["times"][cand][i] for c in SCALES])

@@ -292,7 +292,7 @@ def time_invariance(ctx: Context) -> Outcome:
         "per_step_entropy_peak_ratio_to_finest": step_scaling,
         "eta_ratio_to_finest": {f"{eta:g}": eta / eta_min for eta in etas},
         "end_time_shortfall_vs_0.5": shortfall,
-        "flow": {"nfev": int(f.nfev), "status": str(f.status)},
+        "flow": {"nfev": f.nfev, "status": str(f.status)},
     }
     plots = [
         entropy_figure(by_variant["reference-code"], f),
