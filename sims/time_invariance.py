@@ -23,6 +23,7 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from sims._analysis import absolute_sup_error, convergence_order, json_safe, relative_sup_error
 from sims._runs import (
@@ -118,9 +119,16 @@ def end_time_shortfall(f: Any, T_run: float) -> dict[str, list[float]]:
     return out
 
 
-def _thin(t: np.ndarray, y: np.ndarray, n: int = 120) -> tuple[np.ndarray, np.ndarray]:
+def _thin(t: np.ndarray, y: np.ndarray, n: int = 60) -> tuple[np.ndarray, np.ndarray]:
     idx = np.unique(np.linspace(0, len(t) - 1, min(n, len(t))).round().astype(int))
     return t[idx], y[idx]
+
+
+def _few_ticks(axes: Any) -> None:
+    """Three or four ticks per axis: the figures' size is mostly tick-label glyphs."""
+    for ax in np.ravel(axes):
+        ax.xaxis.set_major_locator(MaxNLocator(4))
+        ax.yaxis.set_major_locator(MaxNLocator(4))
 
 
 def _colors(n: int) -> list[Any]:
@@ -139,14 +147,14 @@ def entropy_figure(runs: dict[tuple[float, int], Any], f: Any) -> Figure:
             axes[0, i].plot(t, h, color=c, lw=1, label=f"η={eta:g}, K={K}")
             axes[1, i].plot(t, h / eta, color=c, lw=1)
     for i in range(L):
-        t, r = _thin(f.t, f.metrics["entropy_rate"][i], 200)
+        t, r = _thin(f.t, f.metrics["entropy_rate"][i], 100)
         axes[1, i].plot(t, r, "k--", lw=1.2, label="flow dH/dt")
         axes[0, i].set_title(f"layer {i + 1}")
         axes[1, i].set_xlabel("t = η·k")
     axes[0, 0].set_ylabel("per-step entropy H_k")
     axes[1, 0].set_ylabel("H_k / η  vs  dH/dt")
     axes[0, 0].legend(fontsize=6)
-    axes[1, 0].legend(fontsize=6)
+    _few_ticks(axes)
     fig.tight_layout()
     return Figure(
         "time-invariance-entropy",
@@ -168,12 +176,13 @@ def cosine_figure(runs: dict[tuple[float, int], Any], f: Any) -> Figure:
             t, y = _thin(d.t[keep], d.metrics["cosine"][i, keep])
             axes[i].plot(t, y, color=c, lw=1, label=f"η={eta:g}, K={K}")
     for i in range(L):
-        t, y = _thin(f.t, f.metrics["cosine"][i], 200)
+        t, y = _thin(f.t, f.metrics["cosine"][i], 100)
         axes[i].plot(t, y, "k--", lw=1.2, label="flow")
         axes[i].set_title(f"layer {i + 1}")
         axes[i].set_xlabel("t = η·k")
     axes[0].set_ylabel("cos(Z, ΔD)")
     axes[0].legend(fontsize=6)
+    _few_ticks(axes)
     fig.tight_layout()
     return Figure(
         "time-invariance-cosine",
