@@ -9,8 +9,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ska_theory.network.params import Layer, init_params
-from ska_theory.network.velocity import velocity
 from sims._analysis import (
     LN2,
     absolute_sup_error,
@@ -29,6 +27,8 @@ from sims._analysis import (
     stratified_split,
     zero_crossings,
 )
+from ska_theory.network.params import Layer, init_params
+from ska_theory.network.velocity import velocity
 
 
 @settings(max_examples=30, deadline=None)
@@ -152,7 +152,11 @@ def test_normalized_mutual_info_hand_cases() -> None:
     # a = (0,0,0,1), b = (0,0,1,1): joint {(0,0): 1/2, (0,1): 1/4, (1,1): 1/4}.
     ha = -(0.75 * math.log(0.75) + 0.25 * math.log(0.25))
     hb = math.log(2)
-    mi = 0.5 * math.log(0.5 / (0.75 * 0.5)) + 0.25 * math.log(0.25 / (0.75 * 0.5)) + 0.25 * math.log(0.25 / 0.125)
+    mi = (
+        0.5 * math.log(0.5 / (0.75 * 0.5))
+        + 0.25 * math.log(0.25 / (0.75 * 0.5))
+        + 0.25 * math.log(0.25 / 0.125)
+    )
     got = normalized_mutual_info(np.array([0, 0, 0, 1]), np.array([0, 0, 1, 1]))
     assert got == pytest.approx(mi / ((ha + hb) / 2))
 

@@ -1,4 +1,4 @@
-"""The numeric studies compute their verdicts: every claim on a reduced set-up, the real quick mode behind --full.
+"""The numeric studies compute verdicts: every claim on a reduced set-up; the real quick mode behind --full.
 
 The reduced set-up swaps the authors' 784-256-128-64-10 weights for a 784-6-5-4-3 network (four layers,
 like the paper's) and shortens the grids, so the whole pipeline (runs, cache, analysis, figures, verdict)
@@ -7,20 +7,20 @@ runs in seconds. It checks that verdicts are computed from the runs, not which v
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 import sims._runs as runs_mod
+from sims import characteristic_time, learning, observed_events, time_invariance
+from sims._analysis import convergence_order, json_safe
 from ska_theory.claims.model import Context, Verdict
 from ska_theory.claims.registry import discover
 from ska_theory.io import dump_json
 from ska_theory.network.params import init_params, save_params
-from sims import characteristic_time, learning, observed_events, time_invariance
-from sims._analysis import json_safe
 
 NUMERIC_IDS = (
     "time.invariance",
@@ -60,19 +60,19 @@ def test_every_numeric_claim_id_is_a_study() -> None:
 def test_reduced_studies_compute_verdicts(tiny: Path) -> None:
     claims = _claims()
     ctx = Context(mode="quick", use_cache=True)
+    outcomes = {}
     for cid in NUMERIC_IDS:
-        o = claims[cid].decide(ctx)  # type: ignore[attr-defined]
+        o = outcomes[cid] = claims[cid].decide(ctx)  # type: ignore[attr-defined]
         assert o.verdict in (Verdict.SUPPORTED, Verdict.NOT_SUPPORTED), cid
         assert o.conditions and any(w in o.conditions[0] for w in ("tolerance", "threshold", "margin")), cid
         dump_json(o.evidence.figures)  # strict JSON (no NaN), as the record needs
         assert o.evidence.plots, cid
         for fig in o.evidence.plots:
             assert fig.svg.startswith("<?xml") and len(fig.svg.encode()) < SVG_LIMIT, (cid, fig.name)
-    # The same runs again come from the cache and give the same evidence.
+    # The same runs again come from the on-disk cache and give the same evidence.
     runs_mod._memo.clear()
-    again = claims["time.invariance"].decide(ctx)  # type: ignore[attr-defined]
-    first = time_invariance.time_invariance.decide(ctx)
-    assert json.dumps(again.evidence.figures, sort_keys=True) == json.dumps(first.evidence.figures, sort_keys=True)
+    again = time_invariance.time_invariance.decide(ctx).evidence.figures
+    assert dump_json(again) == dump_json(outcomes["time.invariance"].evidence.figures)
 
 
 def test_peaks_and_crossings_match_rules() -> None:
@@ -135,3 +135,51 @@ def test_quick_mode_studies_on_the_authors_network() -> None:
     assert 1.8 <= ct["exponents"]["lambda_1"] <= 2.0
     ev = observed_events.observed_crossings.decide(ctx).evidence.figures
     assert ev["crossings"]
+
+
+def _fake_runs(eta: float, offset: float) -> tuple[SimpleNamespace, SimpleNamespace]:
+    """A 'flow' with known metrics and a 'discrete run' sampling it at t = η·k, shifted by ``offset``·η."""
+    tf = np.linspace(0, 0.5, 501)
+
+    def H(t: np.ndarray) -> np.ndarray:
+        return np.vstack([100 - 50 * t**2, 80 - 20 * t])
+
+    def dH(t: np.ndarray) -> np.ndarray:
+        return np.vstack([-100 * t, -20 + 0 * t])
+
+    flow = SimpleNamespace(
+        t=tf,
+        metrics={
+            "z_fro": np.vstack([1 + tf, 2 + tf**2]),
+            "shannon_entropy": H(tf),
+            "entropy_rate": dH(tf),
+            "knowledge_flow": np.vstack([1 + 0 * tf, 2 * tf + 0.1]),
+            "cosine": np.vstack([0.5 + tf, 0.9 + 0 * tf]),
+        },
+    )
+    ts = eta * np.arange(round(0.5 / eta) + 1)
+    s = ts + offset * eta  # the discrete run runs ahead by offset·η
+    steps = ts[1:]
+    d = SimpleNamespace(
+        t=steps,
+        t_state=ts,
+        config=SimpleNamespace(eta=eta),
+        metrics={
+            "z_fro": np.vstack([1 + s, 2 + s**2]),
+            "shannon_entropy": H(s),
+            "entropy": np.diff(H(s), axis=1),
+            "knowledge_flow": np.vstack([1 + 0 * steps, 2 * (steps + offset * eta) + 0.1]),
+            "cosine": np.vstack([0.5 + steps + offset * eta, 0.9 + 0 * steps]),
+        },
+    )
+    return d, flow
+
+
+def test_distances_vanish_on_the_flow_and_converge_at_first_order_when_lagging() -> None:
+    d, f = _fake_runs(0.01, 0.0)
+    exact = time_invariance.distances(d, f)  # type: ignore[arg-type]
+    for name in ("z_fro", "entropy_drop", "knowledge_flow", "cosine"):
+        assert max(exact[name]) < 1e-12, name
+    etas = [0.02, 0.01, 0.005]
+    errs = [max(time_invariance.distances(*_fake_runs(e, 1.0))["z_fro"]) for e in etas]  # type: ignore[arg-type]
+    assert convergence_order(etas, errs) == pytest.approx(1.0, abs=0.05)
