@@ -19,7 +19,7 @@ from ska_theory.symbolic.variational import (
     euler_lagrange_zero_outcome,
     mp_function,
 )
-from ska_theory.symbolic.witness import check_identity, witness_functions
+from ska_theory.symbolic.witness import check_identity, witness_functions, witness_identity
 
 CLAIMS: list[Claim] = []
 
@@ -64,7 +64,9 @@ def euler_lagrange_claim(ctx: Context) -> Outcome:
         description="= ln2·H_b(σ)",
     )
     proven = all(c.proven and not c.refuted for c in (as_softplus, as_entropy))
-    out = euler_lagrange_zero_outcome(d, interpretation=interpretation, shown_as=paper_F if proven else None)
+    out = euler_lagrange_zero_outcome(
+        d, interpretation=interpretation, shown_as="ln(1+e^z) - zσ(z) = ln2·H_b(σ(z))" if proven else None
+    )
     out.evidence.steps += [
         Step(sp.Eq(sp.Symbol("C"), const), "engine's F minus ln(1+e^z) - zσ(z), at z = 0"),
         *as_softplus.steps,
@@ -231,9 +233,19 @@ def time_independence_claim(ctx: Context) -> Outcome:
             )
     auto = ends["autonomous"]
     spread = max(auto) - min(auto)
-    if dl_dt != 0:
+    # Second witness of ∂𝓛/∂t = 0: 𝓛 is unchanged by a time shift t → t + τ at random jet points.
+    tau = sp.Symbol("tau", real=True)
+    shift = witness_identity(
+        lag.subs(JET.t, JET.t + tau),
+        lag,
+        {JET.q: (-10.0, 10.0), JET.qdot: (-10.0, 10.0), JET.t: (-5.0, 5.0), tau: (-5.0, 5.0)},
+        description="𝓛(z, ż, t + τ) = 𝓛(z, ż, t)",
+    )
+    if dl_dt != 0 or not shift.agrees:
         return Outcome(
-            Verdict.FAILS, "the Lagrangian depends explicitly on t", evidence=Evidence(steps=steps)
+            Verdict.FAILS,
+            "the Lagrangian depends explicitly on t",
+            evidence=Evidence(steps=steps, witnesses=[shift]),
         )
     cx = {
         "flow": "ż = 4 z σ'(z)/ln2, z(0) = 1 (single neuron, x = 2), explicit Euler",
@@ -253,5 +265,5 @@ def time_independence_claim(ctx: Context) -> Outcome:
             "∂𝓛/∂t = 0 holds (𝓛 has no explicit time dependence)",
             "the inference from ∂𝓛/∂t = 0 to discretisation invariance is what fails",
         ],
-        evidence=Evidence(steps=steps, figures=figures, counterexample=cx),
+        evidence=Evidence(steps=steps, witnesses=[shift], figures=figures, counterexample=cx),
     )

@@ -317,7 +317,7 @@ def zero_crossing_claim(ctx: Context) -> Outcome:
     )
     steps.append(
         Step(
-            sp.Lt(sp.Float(mpmath.nstr(h_max, 30), 30), LN2),
+            sp.Lt(sp.Float(mpmath.nstr(h_max, 30), 30), LN2, evaluate=False),
             "code sign: D - ∇_z H = σ(1 - z(1-σ)/ln2) > 0 since max z(1-σ) < ln2: Net strictly increasing, "
             "a path from z0 = 0 never returns to Net = 0",
         )
@@ -376,7 +376,10 @@ def extrema_claim(ctx: Context) -> Outcome:
     steps += [
         Step(sp.Eq(z * (1 - sigma(z)), -LN2), "D = ∇_z H (paper's sign) ⇔ z(1-σ(z)) = -ln2"),
         Step(sp.Eq(sp.Symbol("z*"), sp.Float(mpmath.nstr(z_star, 40), 40)), "unique root (mpmath findroot)"),
-        Step(sp.Gt(sp.Float(mpmath.nstr(curvature, 20), 20), 0), "d²Net/dz² at z* > 0: a minimum"),
+        Step(
+            sp.Gt(sp.Float(mpmath.nstr(curvature, 20), 20), 0, evaluate=False),
+            "d²Net/dz² at z* > 0: a minimum",
+        ),
         Step(
             sp.Eq(sp.Symbol("dNet/dt"), (sigma(z) - sp.Symbol("∇_zH")) * JET.qdot),
             "along a trajectory Net(t) is also stationary wherever ż = 0",
@@ -436,7 +439,10 @@ def euler_lagrange_claim(ctx: Context) -> Outcome:
     same = check_identity(
         d.total_derivative - const, tensor_net(z, "paper"), Z_BOX, NET_REWRITES, description="F = Net + C"
     )
-    shown = tensor_net(z, "paper") + const if same.proven and not same.refuted else None
+    shift = f" + {const}" if const != 0 else ""
+    shown = (
+        f"ln(1+e^z) - H_b(σ(z)){shift} (the closed-form Net)" if same.proven and not same.refuted else None
+    )
     out = euler_lagrange_zero_outcome(d, interpretation=INTERPRETATION, shown_as=shown)
     out.evidence.steps += [Step(sp.Eq(sp.Symbol("C"), const), "F - Net at z = 0"), *same.steps]
     out.evidence.witnesses.append(same.witness)

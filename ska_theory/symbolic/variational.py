@@ -163,7 +163,12 @@ def analyse_lagrangian(
     steps += el_chk.steps
     witnesses = [el_chk.witness]
     if el_chk.refuted:
-        steps.append(Step(sp.Ne(el, 0), "EL ≠ 0 at the witness's worst point: some path is not stationary"))
+        steps.append(
+            Step(
+                sp.Ne(el, 0, evaluate=False),
+                "EL ≠ 0 at the witness's worst point: some path is not stationary",
+            )
+        )
         return VariationalDerivation(
             L, jet, el, False, None, steps, witnesses, nonzero_at=dict(el_chk.witness.worst_point)
         )
@@ -184,12 +189,17 @@ def analyse_lagrangian(
     steps += [
         Step(sp.Eq(sp.Symbol("A"), A), "A = ∂L/∂q̇; ∂²L/∂q̇² ≡ 0 so L = A q̇ + B"),
         Step(sp.Eq(sp.Symbol("B"), B), "B = L - A q̇"),
-        Step(sp.Eq(sp.diff(A, jet.t) - sp.diff(B, jet.q), 0), "closedness ∂A/∂t = ∂B/∂q (proved)"),
+        Step(
+            sp.Eq(sp.diff(A, jet.t), sp.diff(B, jet.q), evaluate=False), "closedness ∂A/∂t = ∂B/∂q (proved)"
+        ),
         Step(sp.Eq(sp.Symbol("F_0"), F0), "F_0 = ∫ A dq (σ in exponential form)"),
         Step(sp.Eq(sp.Symbol("g'"), g_dot), "g' = B - ∂F_0/∂t depends on t only (proved)"),
         Step(sp.Eq(sp.Symbol("F"), F), "F = F_0 + ∫ g' dt, defined up to an additive constant"),
         *recomputed.steps,
-        Step(sp.Eq(total_time_derivative(F, jet), L), "recomputation: dF/dt = L, so L is a null Lagrangian"),
+        Step(
+            sp.Eq(total_time_derivative(F, jet), L, evaluate=False),
+            "recomputation: dF/dt = L, so L is a null Lagrangian",
+        ),
     ]
     checks = (affine, closed, g_free, recomputed)
     witnesses += [c.witness for c in checks]
@@ -237,12 +247,12 @@ def deformed_path_action(lagrangian: sp.Expr, jet: Jet) -> Callable[..., mpmath.
 
 
 def euler_lagrange_zero_outcome(
-    d: VariationalDerivation, *, interpretation: str, shown_as: sp.Expr | None = None
+    d: VariationalDerivation, *, interpretation: str, shown_as: str | None = None
 ) -> Outcome:
     """Decide "the EL equation of L reduces to 0 = 0": vacuous when L is a null Lagrangian.
 
     ``interpretation`` is what the source reads into the identity; it does not follow when every path
-    satisfies the equation. ``shown_as`` is a form of F the caller has proved equal (for the summary).
+    satisfies the equation. ``shown_as`` is a form of F the caller has proved equal, as text.
     """
     figures: dict[str, Any] = {
         "max_rel_residual_el": d.witnesses[0].max_rel_residual,
@@ -259,7 +269,7 @@ def euler_lagrange_zero_outcome(
         return Outcome(Verdict.FAILS, "the Euler–Lagrange expression is not identically 0", evidence=ev)
     return Outcome(
         Verdict.HOLDS_VACUOUSLY,
-        f"EL ≡ 0 for every path because L = dF/dt with F = {sp.sstr(shown_as or d.total_derivative)}; "
+        f"EL ≡ 0 for every path because L = dF/dt with F = {shown_as or sp.sstr(d.total_derivative)}; "
         f"the action depends only on the endpoints, so '{interpretation}' does not follow",
         conditions=[
             "true for every differentiable path z(t): the equation constrains nothing",
