@@ -259,9 +259,13 @@ def zero_crossing_claim(ctx: Context) -> Outcome:
     int_d = sp.log(1 + sp.exp(z)) - sp.log(1 + sp.exp(z0))  # ∫_{z0}^{z} σ(s) ds
     d_h = h - h.subs(z, z0)
     dom = {z: (-30.0, 30.0), z0: (-30.0, 30.0)}
-    steps: list[Step] = []
-    checks = []
-    for sign, rel in (("paper", int_d - d_h), ("code", int_d + d_h)):
+    antiderivative = check_identity(
+        sp.diff(int_d, z), sigma(z), dom, NET_REWRITES, description="d/dz ln(1+e^z) = σ(z)"
+    )
+    steps: list[Step] = list(antiderivative.steps)
+    checks = [antiderivative]
+    for sign in SIGNS:
+        rel = int_d - d_h if sign == "paper" else int_d + d_h
         net_inc = tensor_net(z, sign) - tensor_net(z0, sign)
         c = check_identity(
             net_inc, rel, dom, NET_REWRITES, description=f"Net increment = ∫D dz ∓ ΔH ({sign})"
