@@ -194,31 +194,32 @@ def weight_ode_claim(ctx: Context) -> Outcome:
             )
         )
 
-    # (b) Symmetry of the Jacobian of the full field on the 1-1-1 chain without biases.
-    chain = tiny_network((1, 1, 1), 1, bias=False)
+    # (b) Symmetry of the Jacobian of the full field on the 1-1-1 chain (biases flow too, as in the code).
+    chain = tiny_network((1, 1, 1), 1)
     (x,) = chain.inputs
-    w1, w2 = chain.params
+    w1, b1, w2, b2 = chain.params
+    syms = [x, *chain.params]
     vc = chain.velocity()
     d12 = sp.diff(vc[w1], w2)  # ∂V_1/∂w_2: V_1 does not contain w_2
     d21 = sp.diff(vc[w2], w1)
     steps += [
-        Step(sp.Eq(sp.Symbol("dw1/dt"), vc[w1]), "1-1-1 chain, eq. 3: depends on x and w1 only"),
-        Step(sp.Eq(sp.Symbol("dw2/dt"), vc[w2]), "eq. 4: input D1 = σ(x w1) moves with w1"),
+        Step(sp.Eq(sp.Symbol("dw1/dt"), vc[w1]), "1-1-1 chain, eq. 3: depends on x, w1, b1 only"),
+        Step(sp.Eq(sp.Symbol("dw2/dt"), vc[w2]), "eq. 4: input D1 = σ(x w1 + b1) moves with w1"),
         Step(sp.Eq(sp.Symbol("d(dw1/dt)/dw2"), d12), "differentiate"),
         Step(sp.Eq(sp.Symbol("d(dw2/dt)/dw1"), d21), "differentiate; a gradient field needs this = ∂V1/∂w2"),
     ]
-    f21 = mp_lambdify(vc[w2], [x, w1, w2])
+    f21 = mp_lambdify(vc[w2], syms)
     witnesses.append(
         witness_functions(
-            mp_lambdify(d21, [x, w1, w2]),
-            lambda x, w1, w2: mpmath.diff(lambda u: f21(x=x, w1=u, w2=w2), w1),
-            {"x": (0.0, 1.0), "w1": (-3.0, 3.0), "w2": (-3.0, 3.0)},
+            mp_lambdify(d21, syms),
+            lambda **p: mpmath.diff(lambda u: f21(**(p | {"w1": u})), p["w1"]),
+            {"x": (0.0, 1.0)} | {str(q): (-3.0, 3.0) for q in chain.params},
             description="∂(dw2/dt)/∂w1: SymPy derivative vs mpmath numerical differentiation",
         )
     )
-    point = {x: sp.Integer(1), w1: sp.Integer(1), w2: sp.Integer(1)}
+    point = {x: sp.Integer(1), w1: sp.Integer(1), b1: sp.Integer(0), w2: sp.Integer(1), b2: sp.Integer(0)}
     with mpmath.workdps(50):
-        curl = mp_lambdify(d21 - d12, [x, w1, w2])(**_mp_point(point))
+        curl = mp_lambdify(d21 - d12, syms)(**_mp_point(point))
     asym = abs(curl) > 1e-30
 
     # (c) The same test numerically on a random network, by central differences of the numpy velocity.
@@ -269,7 +270,7 @@ def weight_ode_claim(ctx: Context) -> Outcome:
 
 # --- flow.entropy-monotone -------------------------------------------------------------------------------
 
-# Search grid for an entropy-increasing state of the 1-1-1 chain (x = 1, no biases).
+# Search grid for an entropy-increasing state of the 1-1-1 chain (x = 1, biases 0 but flowing).
 SEARCH_W1 = tuple(sp.Rational(-k, 4) for k in range(1, 9))
 SEARCH_W2 = tuple(sp.Integer(k) for k in range(1, 17))
 
@@ -321,29 +322,30 @@ def entropy_monotone_claim(ctx: Context) -> Outcome:
         ),
     ]
 
-    # The upstream term has no sign. Exact rate on the 1-1-1 chain (no biases, N = 1): a quadratic form in
-    # G1 = ∇_z H at z1, G2 = ∇_z H at z2, indefinite when x |w2| (1 - σ(z1)) > 2.
-    chain = tiny_network((1, 1, 1), 1, bias=False)
+    # The upstream term has no sign. Exact rate on the 1-1-1 chain (N = 1, biases flowing): a quadratic form
+    # in G1 = ∇_z H at z1 and G2 = ∇_z H at z2, indefinite when (x²+1) w2² σ'(z1)² > 4(σ(z1)² + 1).
+    chain = tiny_network((1, 1, 1), 1)
     (x,) = chain.inputs
-    w1, w2 = chain.params
+    w1, b1, w2, b2 = chain.params
+    syms = [x, *chain.params]
     H1, H2 = chain.layer_entropy(0), chain.layer_entropy(1)
-    z1 = x * w1
-    z2 = sigma(z1) * w2
+    z1 = x * w1 + b1
+    z2 = sigma(z1) * w2 + b2
     G1, G2 = entropy_gradient_z(z1), entropy_gradient_z(z2)
-    form = -(x**2) * G1**2 - sigma(z1) ** 2 * G2**2 - x**2 * w2 * sigma(z1) * (1 - sigma(z1)) * G1 * G2
+    c1 = x**2 + 1
+    form = -c1 * G1**2 - (sigma(z1) ** 2 + 1) * G2**2 - c1 * w2 * sigma(z1) * (1 - sigma(z1)) * G1 * G2
     rate_total = chain.rate(H1 + H2)
-    dom = {x: (0.0, 1.0), w1: (-5.0, 5.0), w2: (-16.0, 16.0)}
+    dom = {x: (0.0, 1.0), w1: (-5.0, 5.0), b1: (-3.0, 3.0), w2: (-16.0, 16.0), b2: (-3.0, 3.0)}
     chk3 = check_identity(
         rate_total, form, dom, [chain.logit_rewrite(), EXPAND], description="1-1-1 chain: d(H1+H2)/dt form"
     )
-    # Second witness of the chain rule itself: d/ds H(θ + s V(θ)) at s = 0 by mpmath differentiation.
-    syms = [x, w1, w2]
+    # Second witness of the chain rule itself: d/du H(θ + u V(θ)) at u = 0 by mpmath differentiation.
     h_total = mp_lambdify(H1 + H2, syms)
-    vel = [mp_lambdify(chain.velocity()[p], syms) for p in (w1, w2)]
+    vel = {str(p): mp_lambdify(chain.velocity()[p], syms) for p in chain.params}
 
-    def directional(x: mpmath.mpf, w1: mpmath.mpf, w2: mpmath.mpf) -> mpmath.mpf:
-        a, b = (f(x=x, w1=w1, w2=w2) for f in vel)
-        return mpmath.diff(lambda u: h_total(x=x, w1=w1 + u * a, w2=w2 + u * b), 0)
+    def directional(**p: mpmath.mpf) -> mpmath.mpf:
+        v_ = {k: f(**p) for k, f in vel.items()}
+        return mpmath.diff(lambda u: h_total(**(p | {k: p[k] + u * v_[k] for k in v_})), 0)
 
     witnesses += [
         chk3.witness,
@@ -355,22 +357,27 @@ def entropy_monotone_claim(ctx: Context) -> Outcome:
         ),
     ]
     steps += [
-        Step(sp.Eq(sp.Symbol("d(H1+H2)/dt"), form), "1-1-1 chain, N = 1, no biases; proved by rewrites"),
+        Step(sp.Eq(sp.Symbol("d(H1+H2)/dt"), form), "1-1-1 chain, N = 1; proved by rewrites"),
         Step(
-            sp.Gt(x * sp.Abs(w2) * (1 - sigma(z1)), 2),
-            "the quadratic form in (G1, G2) is indefinite iff x²w2²σ'(z1)² > 4σ(z1)², i.e. this",
+            sp.Gt(c1 * w2**2 * (sigma(z1) * (1 - sigma(z1))) ** 2, 4 * (sigma(z1) ** 2 + 1)),
+            "the quadratic form in (G1, G2) can be positive only if it is indefinite, i.e. this",
         ),
     ]
 
-    # Search a small rational grid (x = 1) for the largest total rate, then confirm it at 50 digits.
+    # Search a small rational grid (x = 1, biases 0) for the largest total rate; confirm it at 50 digits.
     f_total, f_h1, f_h2 = (mp_lambdify(e, syms) for e in (rate_total, chain.rate(H1), chain.rate(H2)))
+    zero = sp.Integer(0)
     with mpmath.workdps(50):
-        grid = [{x: sp.Integer(1), w1: a, w2: b} for a in SEARCH_W1 for b in SEARCH_W2]
-        rates = [f_total(**_mp_point(p)) for p in grid]
+        grid = [
+            _mp_point({x: sp.Integer(1), w1: a, b1: zero, w2: c, b2: zero})
+            for a in SEARCH_W1
+            for c in SEARCH_W2
+        ]
+        rates = [f_total(**p) for p in grid]
         best = max(range(len(grid)), key=lambda i: rates[i])
-        point = _mp_point(grid[best])
+        point = grid[best]
         r1, r2, rt = f_h1(**point), f_h2(**point), rates[best]
-        layer2_up = sum(1 for p in grid if f_h2(**_mp_point(p)) > 0)
+        layer2_up = sum(1 for p in grid if f_h2(**p) > 0)
     figures = {
         "search_grid_points": len(grid),
         "search_points_total_rate_positive": sum(1 for r in rates if r > 0),
@@ -388,13 +395,11 @@ def entropy_monotone_claim(ctx: Context) -> Outcome:
         "Layer 1 (fixed input X) is monotone: dH^(1)/dt = -N(‖dW_1/dt‖² + ‖db_1/dt‖²) ≤ 0, zero only "
         "at rest.",
         "For l ≥ 2, dH^(l)/dt = -N‖dθ_l/dt‖² plus an upstream term from the moving input D_{l-1}, which "
-        "has no sign; on the 1-1-1 chain it can dominate only when x|w2|(1 - σ(z1)) > 2.",
+        "has no sign; on the 1-1-1 chain it can dominate only when (x²+1) w2² σ'(z1)² > 4(σ(z1)² + 1).",
     ]
     if rt > 1e-30:
         evidence.counterexample = {
             **{k: float(val) for k, val in point.items()},
-            "b1": 0.0,
-            "b2": 0.0,
             "dH1/dt": float(r1),
             "dH2/dt": float(r2),
             "dH/dt": float(rt),
@@ -428,7 +433,7 @@ def growth_bound(sizes: tuple[int, ...], input_norm: float, g_max: float) -> flo
 @claim(
     "flow.global-existence",
     source=Source("SKA-2", "§1.1", "This knowledge accumulates over forward passes"),
-    statement=sp.Eq(sp.Derivative(z, t), sp.Symbol("x") ** 2 * z * sigma(z) * (1 - sigma(z)) / LN2),
+    statement=sp.Eq(sp.Derivative(z, t), (sp.Symbol("x") ** 2 + 1) * z * sigma(z) * (1 - sigma(z)) / LN2),
     title="Solutions exist for all time and knowledge grows without blow-up",
     into=CLAIMS,
 )
@@ -494,17 +499,18 @@ def global_existence_claim(ctx: Context) -> Outcome:
         ),
     ]
 
-    # (b) A single neuron: dz/dt = x² g(z)/ln2, separable with t(z) finite for every finite z.
-    neuron = tiny_network((1, 1), 1, bias=False)
+    # (b) A single neuron z = x w + b: dz/dt = (x²+1) g(z)/ln2, separable, t(z) finite for every finite z.
+    neuron = tiny_network((1, 1), 1)
     (xs,) = neuron.inputs
-    (w,) = neuron.params
-    zw = xs * w
+    w, b = neuron.params
+    zn = xs * w + b
+    rate = xs**2 + 1
     chk_ode = check_identity(
-        sp.diff(zw, w) * neuron.velocity()[w],
-        xs**2 * g.subs(z, zw) / LN2,
-        {xs: (0.0, 1.0), w: (-10.0, 10.0)},
+        neuron.rate(zn),
+        rate * g.subs(z, zn) / LN2,
+        {xs: (0.0, 1.0), w: (-10.0, 10.0), b: (-10.0, 10.0)},
         [EXPAND],
-        description="single neuron z = x w: dz/dt = x² z σ'(z)/ln2",
+        description="single neuron z = x w + b: dz/dt = (x²+1) z σ'(z)/ln2",
     )
     u = sp.Symbol("u", positive=True)
     antiderivative = sp.Ei(u) + sp.Ei(-u) + 2 * sp.log(u)
@@ -528,11 +534,14 @@ def global_existence_claim(ctx: Context) -> Outcome:
     lim_lo = sp.limit(sp.log(lower) / zz, zz, sp.oo)
     lim_hi = sp.limit(sp.log(upper) / zz, zz, sp.oo)
     witnesses += [chk_ode.witness, chk_int.witness, w_quad]
-    t_of_z = LN2 / xs**2 * (antiderivative.subs(u, zz) - antiderivative.subs(u, z0))
+    t_of_z = LN2 / rate * (antiderivative.subs(u, zz) - antiderivative.subs(u, z0))
     steps += [
-        Step(sp.Eq(sp.Derivative(z, t), xs**2 * g / LN2), "z = x w, dw/dt = -x ∇_z H (eq. 3, N = 1); proved"),
+        Step(
+            sp.Eq(sp.Derivative(z, t), rate * g / LN2),
+            "z = x w + b, dw/dt = -x ∇_z H, db/dt = -∇_z H (eq. 3, N = 1); proved (x² without a bias)",
+        ),
         Step(sp.Eq(t, t_of_z), "separate variables, z0, z > 0 (z = 0 is a rest point, sign of z kept)"),
-        Step(sp.Eq(sp.Symbol("t'(z)"), LN2 / (xs**2 * g.subs(z, zz))), "antiderivative proved by rewrites"),
+        Step(sp.Eq(sp.Symbol("t'(z)"), LN2 / (rate * g.subs(z, zz))), "antiderivative proved by rewrites"),
         Step(
             sp.Le(lower, upper),
             "e^u/u ≥ e^u/z bounds ∫ below; e^u + 2 + e^{-u} ≤ 4e^u and u ≥ z0 bound it above",
