@@ -204,6 +204,20 @@ def test_entropy_monotone_figures_match_a_numpy_grid_scan(outcomes):
     assert figures["counterexample_dH_dt"] == pytest.approx(rates.sum(axis=1).max(), rel=1e-5)
 
 
+def test_entropy_increase_census_matches_numpy(outcomes):
+    census = outcomes["flow.entropy-monotone"][0].evidence.figures["random_state_fraction_increasing"]
+    rng = np.random.default_rng(12345)  # a different sample from the claim's
+    n = 1500
+    up2 = 0
+    for _ in range(n):
+        x = rng.uniform()
+        w1, b1, w2, b2 = 4.0 * rng.standard_normal(4)
+        params = (Layer(np.array([[w1]]), np.array([b1])), Layer(np.array([[w2]]), np.array([b2])))
+        up2 += entropy_rates(params, np.array([[x]]))[1] > 0
+    assert up2 / n == pytest.approx(census["scale_4"]["layer2_rate_positive"], abs=0.03)
+    assert census["scale_1"]["total_rate_positive"] < 0.01
+
+
 @settings(max_examples=25, deadline=None)
 @given(
     st.integers(0, 10_000),
