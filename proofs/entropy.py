@@ -192,16 +192,13 @@ H_SKA_F = -sp.Integral(s * f(s).diff(s), (s, sp.S.NegativeInfinity, z)) / LN2
 
 
 def _identity_witness(
-    f_prime: Callable[[mpmath.mpf], mpmath.mpf],
-    f_value: Callable[..., mpmath.mpf],
-    name: str,
-    **extra: tuple[float, float],
+    f_prime: Callable[[mpmath.mpf], mpmath.mpf], f_value: Callable[[mpmath.mpf], mpmath.mpf], name: str
 ) -> Witness:
-    """Witness -(1/ln2)∫_{-∞}^{z} s f'(s) ds = H_b(f(z)) for one activation (mpmath.quad)."""
+    """Witness -(1/ln2)∫_{-∞}^{z} s f'(s) ds = H_b(f(z)) for one activation f (mpmath.quad)."""
     return witness_functions(
-        lambda z, **kw: mp_h_ska(f_prime, z),
-        lambda z, **kw: mp_binary_entropy_bits(f_value(z)),
-        {"z": (-20.0, 20.0), **extra},
+        lambda z: mp_h_ska(f_prime, z),
+        lambda z: mp_binary_entropy_bits(f_value(z)),
+        {"z": (-20.0, 20.0)},
         description=f"H_SKA[f](z) = H_b(f(z)) for f = {name}",
     )
 
@@ -249,7 +246,8 @@ def sigmoid_uniqueness(ctx: Context) -> Outcome:
     two, one = mpmath.mpf(2), mpmath.mpf(1)
     w_steep = _identity_witness(_mp_sigma_scaled(1 / two, 0), lambda z: mp_sigma(two * z), "σ(2z)")
     w_shift = _identity_witness(_mp_sigma_scaled(one, one), lambda z: mp_sigma(z - one), "σ(z - 1)")
-    witnesses = [*(chk.witness for chk in is_sigma), chk_sigma.witness, w_frozen, w_steep, w_shift]
+    # Evidence.witnesses holds what must agree; the refutations of nearby activations go into figures.
+    witnesses = [*(chk.witness for chk in is_sigma), chk_sigma.witness, w_frozen]
 
     a0, zc = mpmath.mpf(0), mpmath.mpf(2)
     frozen_example = {
@@ -288,12 +286,15 @@ def sigmoid_uniqueness(ctx: Context) -> Outcome:
         "constant_solutions": constant_solutions,
         "nonconstant_C1_solutions": [sp.sstr(sigma(z)) for chk in is_sigma if chk.proven],
         "frozen_sigma_max_rel_residual": w_frozen.max_rel_residual,
-        "sigma_2z_max_rel_residual": w_steep.max_rel_residual,
-        "sigma_z_minus_1_max_rel_residual": w_shift.max_rel_residual,
+        "refuted_for_other_activations": {
+            name: {"description": w_.description, "max_rel_residual": w_.max_rel_residual, "at": _worst(w_)}
+            for name, w_ in (("sigma(2z)", w_steep), ("sigma(z-1)", w_shift))
+        },
     }
     must_hold = [*(chk.witness for chk in is_sigma), chk_sigma.witness]
     must_fail = [w_steep, w_shift]  # nearby activations: if they solved it too, σ would not be unique
     wrong = [w for w in must_hold if not w.agrees] + [w for w in must_fail if w.agrees]
+    witnesses += [w for w in must_fail if w.agrees]  # an agreeing "refutation" is evidence against uniqueness
     if wrong or len(moving) != 1 or not (is_sigma[0].proven and chk_sigma.proven):
         return Outcome(
             Verdict.FAILS,

@@ -155,7 +155,10 @@ def test_frozen_counterexample_numbers(outcomes):
 def test_steeper_sigmoid_does_not_satisfy_the_identity(outcomes):
     figs = outcomes["entropy.sigmoid-uniqueness"].evidence.figures
     assert figs["constant_solutions"] == [0, 1]
-    assert figs["sigma_2z_max_rel_residual"] > 1e-3
+    refuted = figs["refuted_for_other_activations"]
+    assert all(r["max_rel_residual"] > 1e-3 for r in refuted.values())
+    at = refuted["sigma(2z)"]["at"]["z"]
+    assert abs(h_ska_quad(lambda x: 2 * dsig(2 * x), at) - hb(expit(2 * at))) > 1e-3
     # independent: H_SKA[σ(2·)](z) = H_b(σ(2z))/2 ≠ H_b(σ(2z))
     lhs = h_ska_quad(lambda x: 2 * dsig(2 * x), 0.3)
     assert lhs == pytest.approx(hb(expit(0.6)) / 2, abs=1e-10)
