@@ -107,7 +107,7 @@ def shannon_equivalence(ctx: Context) -> Outcome:
     from_zero = -integral_dsigma(s, s, sp.S.Zero, z) / LN2
     chk_minus = check_identity(from_minus_inf, H_SHANNON, {z: Z_BOX}, [EXPAND], description="z0 = -∞")
     chk_plus = check_identity(from_plus_inf, H_SHANNON, {z: Z_BOX}, [EXPAND], description="z0 = +∞")
-    offset_at_zero = sp.nsimplify(sp.expand(sp.expand_log(H_SHANNON - from_zero, force=True)))
+    offset_at_zero = sp.expand(H_SHANNON - from_zero)  # the σ-dependent terms cancel, leaving H_b(1/2)
     # The only lower limits with no offset: H_b(σ(z0)) = 0 ⇔ σ(z0) ∈ {0, 1} ⇔ z0 = ±∞ (H_b > 0 inside (0,1)).
     offsets = {
         str(lim): sp.limit(binary_entropy_bits(D), D, p, d)
@@ -427,12 +427,18 @@ def sigmoid_from_minimisation(ctx: Context) -> Outcome:
             conditions=["within the family σ((z-b)/τ)"],
             evidence=Evidence(steps=steps, witnesses=witnesses, figures=figures),
         )
+    stationary = d_tau == 0 and d_b == 0
     return Outcome(
         Verdict.FAILS,
-        "σ is not a minimiser of H_SKA, not even stationary: σ(z/τ) gives τ·H_b(σ(z/τ)) "
-        "(1/2 bit < 1 bit at z = 0 for τ = 1/2, → 0 as τ → 0), and σ(z-b) has total H_SKA = -b/ln2, "
-        "unbounded below; σ is singled out only by matching Shannon entropy (entropy.sigmoid-uniqueness)",
-        conditions=["activations compared at the same z, with the integral from -∞ as in the claim's H_SKA"],
+        f"σ is not a minimiser of H_SKA{'' if stationary else ', not even stationary'}: σ(z/τ) gives "
+        f"τ·H_b(σ(z/τ)) ({tempered['h_ska_f_bits']:g} bit < {float(h_sigma_0):g} bit at z = 0 for τ = 1/2, "
+        f"→ 0 as τ → 0), and σ(z-b) has total H_SKA = {total}, unbounded below; σ is singled out only by "
+        "matching Shannon entropy (entropy.sigmoid-uniqueness)",
+        conditions=[
+            "read as: σ minimises H_SKA[f] over activation functions f (how an activation could 'emerge' "
+            "from minimisation)",
+            "activations compared at the same z, with the integral from -∞ as in the claim's H_SKA",
+        ],
         evidence=Evidence(
             steps=steps,
             witnesses=witnesses,
@@ -524,8 +530,9 @@ def local_h_is_uncertainty(ctx: Context) -> Outcome:
     return Outcome(
         Verdict.FAILS,
         "h is not uncertainty: -(1/ln2) z dD = dH_b(σ(z)) is the CHANGE of Shannon entropy over the "
-        "step; it is 0 at maximal uncertainty (z = 0, H_b = 1 bit) and changes sign with the direction "
-        f"of ΔD; eq. 2 (z·ΔD) differs from eq. 4 by the factor {ratio}",
+        f"step; it is 0 at maximal uncertainty (z = 0, H_b = {h_max} bit)"
+        + (" and changes sign with the direction of ΔD" if odd_in_step else "")
+        + f"; eq. 2 (z·ΔD) differs from eq. 4 by the factor {ratio}",
         conditions=["D = σ(z); h per neuron and per step"],
         evidence=Evidence(
             steps=steps, witnesses=[chk.witness], figures=figures, counterexample=counterexample
@@ -615,7 +622,7 @@ def discrete_sum_converges(ctx: Context) -> Outcome:
     steps += [
         Step(
             sp.Eq(sp.Symbol("H_K - H (right) ~"), global_right),
-            "Σ_k c_2(z_{k-1}) δ² with δ = (z_end - z_start)/K is (δ/ln2)·∫ c_2 dz at leading order",
+            "H_K - H = -(1/ln2) Σ_k e(z_{k-1}, δ) ≈ -(δ/ln2) Σ_k c_2(z_{k-1}) δ → -(δ/ln2) ∫ c_2 dz",
         ),
         Step(
             sp.Symbol("sign"),
