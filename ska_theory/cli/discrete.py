@@ -99,15 +99,16 @@ def run(args: argparse.Namespace) -> int:
     check_writable(args.out)
     dtype = dtype_from_args(args, default=DEFAULT_DTYPE[args.variant])
     dataset, params = model_from_args(args, default_dtype=dtype)
-    result = run_discrete(
-        params,
-        dataset.X,
-        variant=args.variant,
-        eta=args.eta,
-        steps=args.steps,
-        dtype=dtype,
-        progress=not args.quiet,
-    )
+    with np.errstate(over="ignore", invalid="ignore"):  # a diverging run is reported below
+        result = run_discrete(
+            params,
+            dataset.X,
+            variant=args.variant,
+            eta=args.eta,
+            steps=args.steps,
+            dtype=dtype,
+            progress=not args.quiet,
+        )
     arrays = run_arrays(result)
     bad = [k for k, a in arrays.items() if not np.all(np.isfinite(a))]
     if bad:
