@@ -26,3 +26,18 @@ def cosine(a: np.ndarray, b: np.ndarray) -> float:
     if na == 0 or nb == 0:
         return 0.0
     return float(np.vdot(a, b) / (na * nb))
+
+
+def ska_entropy(Z: np.ndarray, delta_D: np.ndarray) -> float:
+    """Layer entropy of one step, -(1/ln2) Σ_{n,i} Z ⊙ ΔD over samples and neurons (SKA-1 §3.1.2)."""
+    return float(np.sum(Z * delta_D) * Z.dtype.type(-INV_LN2))
+
+
+def tensor_net(Z: np.ndarray, D: np.ndarray, delta_Z: np.ndarray) -> float:
+    """One step's term Σ (D - ∇_z H) ⊙ ΔZ of the Tensor Net (SKA-2 eq. 8), ∇_z H = -(1/ln2) Z D(1-D)."""
+    return float(np.sum(delta_Z * (D - entropy_gradient_z(Z, D))))
+
+
+def tensor_net_code_sign(Z: np.ndarray, D: np.ndarray, delta_Z: np.ndarray) -> float:
+    """The Tensor Net term as the authors' code computes it, with ∇_z H taken as +(1/ln2) Z D(1-D)."""
+    return float(np.sum(delta_Z * (D + entropy_gradient_z(Z, D))))
