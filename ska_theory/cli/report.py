@@ -125,7 +125,8 @@ def run(args: argparse.Namespace) -> int:
     }
     atomic_write_text(args.out / TIMINGS_FILE, dump_json(timings))
 
-    for change in compare(recorded, pairs):
+    # Against an existing record only: a fresh directory has nothing to change from.
+    for change in compare(recorded, pairs) if recorded else []:
         print(f"verdict changed: {change}", file=sys.stderr)
     for name, data in outputs.items():
         print(f"wrote {args.out / name} ({len(data) / 1024:.0f} KiB)")

@@ -146,16 +146,20 @@ class TypstPrinter(Printer):
         return '"false"'
 
     # --- arithmetic ------------------------------------------------------------------------------
-    def _print_Add(self, expr: sp.Add) -> str:
-        out = ""
+    def add_terms(self, expr: sp.Add) -> list[str]:
+        """The terms of a sum with their signs: ``["a", "- b", "+ c"]``."""
+        out = []
         for i, term in enumerate(self._as_ordered_terms(expr, order=None)):
             if term.could_extract_minus_sign():
                 body = self.parenthesize(-term, PRECEDENCE["Add"], strict=True)
-                out += f" - {body}" if i else f"-{body}"
+                out.append(f"- {body}" if i else f"-{body}")
             else:
                 body = self.parenthesize(term, PRECEDENCE["Add"])
-                out += f" + {body}" if i else body
+                out.append(f"+ {body}" if i else body)
         return out
+
+    def _print_Add(self, expr: sp.Add) -> str:
+        return " ".join(self.add_terms(expr))
 
     def _print_Mul(self, expr: sp.Mul) -> str:
         coeff, rest = expr.as_coeff_Mul()
@@ -239,6 +243,12 @@ class TypstPrinter(Printer):
         op = _RELATIONS.get(expr.rel_op, expr.rel_op)
         return f"{self._print(expr.lhs)} {op} {self._print(expr.rhs)}"
 
+    def _print_Implies(self, expr: sp.Basic) -> str:
+        return " ⟹ ".join(self._print(a) for a in expr.args)
+
+    def _print_Equivalent(self, expr: sp.Basic) -> str:
+        return " ⟺ ".join(self._print(a) for a in expr.args)
+
     def _print_And(self, expr: sp.Basic) -> str:
         return " ∧ ".join(self.parenthesize(a, PRECEDENCE["And"], strict=True) for a in expr.args)
 
@@ -316,3 +326,29 @@ class TypstPrinter(Printer):
 def typst_math(expr: sp.Basic | str) -> str:
     """The Typst math source of ``expr`` (a plain string prints as upright text)."""
     return TypstPrinter().doprint(expr)
+
+
+def typst_math_lines(expr: sp.Basic | str) -> str | None:
+    """``expr`` broken into aligned lines at its relations and the terms of its sums, for display
+    equations too wide for the page (Typst does not break them); None when there is nothing to break.
+    """
+    p = TypstPrinter()
+
+    def pieces(e: sp.Basic) -> list[str]:
+        if isinstance(e, sp.Add):
+            return p.add_terms(e)
+        if isinstance(e, sp.core.relational.Relational | sp.Implies | sp.Equivalent) and len(e.args) == 2:
+            op = {sp.Implies: "⟹", sp.Equivalent: "⟺"}.get(type(e)) or _RELATIONS.get(e.rel_op, "=")
+            right = pieces(e.args[1])
+            return [*pieces(e.args[0]), f"{op} {right[0]}", *right[1:]]
+        return [p.doprint(e)]
+
+    if isinstance(expr, str):
+        return None
+    lines = pieces(expr)
+    if len(lines) < 2:
+        return None
+    if lines[1][0] in "+-" or len(lines) == 2:
+        return " \\\n".join(f"&{x}" for x in lines)
+    # A one-piece left side stays on the first line, aligned at its relation.
+    return f"{lines[0]} &" + " \\\n&".join(lines[1:])
