@@ -72,3 +72,11 @@ def test_same_document_same_bytes() -> None:
     again = render_pdf(build_document(_results(), provenance(), "quick"))
     assert again == pdf_bytes()
     assert b"/CreationDate" not in again or b"D:1970" in again
+
+
+def test_an_empty_registry_still_gives_both_documents() -> None:
+    from ska_theory.report.html import render_html
+
+    doc = build_document([], provenance(), "quick")
+    assert render_pdf(doc).startswith(b"%PDF")
+    assert "0 claims" in render_html(doc)

@@ -165,8 +165,8 @@ class _TypstWriter:
     def table(self, t: Table) -> str:
         columns = "(" + ", ".join(f"{w}fr" for w in t.widths) + ",)" if t.widths else str(len(t.header))
         header = ", ".join(f"[*{_text(h)}*]" for h in t.header)
-        cells = ",\n  ".join(", ".join(f"[{self.inline(c)}]" for c in row) for row in t.rows)
-        tbl = f"table(columns: {columns},\n  table.header({header}),\n  {cells},\n)"
+        cells = "".join(",\n  " + ", ".join(f"[{self.inline(c)}]" for c in row) for row in t.rows)
+        tbl = f"table(columns: {columns},\n  table.header({header}){cells},\n)"
         caption = f", caption: {typst_string(t.caption)}" if t.caption else ""
         return f"#figure(kind: table, supplement: [Table]{caption},\n{tbl})\n"
 
