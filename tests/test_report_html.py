@@ -141,3 +141,27 @@ def test_chromium_renders_the_page(tmp_path: Path) -> None:
     # Text, tables and math: a few percent of the screen is ink, and not all one shade.
     assert 0.01 < ink < 0.5
     assert float(np.std(img)) > 0.05
+
+
+def test_wide_equations_become_aligned_rows_of_the_same_math(monkeypatch: pytest.MonkeyPatch) -> None:
+    from report_samples import discovered_expressions
+
+    from ska_theory.report import html as html_mod
+    from ska_theory.report.notation import equation_pieces, lhs_stays_on_first_line
+
+    def flat(markup: str) -> str:
+        return re.sub(r"\s+", "", _text(ET.fromstring(markup)))
+
+    monkeypatch.setattr(html_mod, "WIDE", 0)  # every breakable equation counts as wide
+    broken = 0
+    for expr in [*discovered_expressions(), *TRICKY]:
+        pieces = equation_pieces(expr)
+        wide = html_mod.display_math(expr)
+        if pieces is None:
+            assert "<mtable>" not in wide or isinstance(expr, sp.MatrixBase)
+            continue
+        broken += 1
+        rows = list(ET.fromstring(wide).find("mtable"))  # type: ignore[arg-type]
+        assert len(rows) == len(pieces) - lhs_stays_on_first_line(pieces)
+        assert flat(wide) == flat(mathml(expr, display=True))
+    assert broken > 0

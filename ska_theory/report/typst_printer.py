@@ -13,17 +13,24 @@ from typing import ClassVar
 import sympy as sp
 from sympy.printing.conventions import split_super_sub
 from sympy.printing.precedence import PRECEDENCE, precedence
-from sympy.printing.pretty.pretty_symbology import greek_unicode
 from sympy.printing.printer import Printer
 
-# Names that are not Greek letters but are written as symbols in the papers.
-_NAMED_SYMBOLS = {"nabla": "∇", "partial": "∂", "ell": "ℓ", "hbar": "ℏ"}
+from ska_theory.report.notation import (
+    ACCENTS,
+    CONNECTIVES,
+    NAMED_SYMBOLS,
+    RELATIONS,
+    equation_pieces,
+    lhs_stays_on_first_line,
+    name_part,
+    signed_terms,
+)
+
 # Functions Typst typesets upright as operators under their own name.
 _TYPST_OPS = {
     "sin", "cos", "tan", "cot", "sec", "csc", "sinh", "cosh", "tanh", "coth",
     "arcsin", "arccos", "arctan", "exp", "log", "ln", "det", "min", "max", "sup", "inf", "lim",
 }  # fmt: skip
-_RELATIONS = {"==": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
 
 
 def typst_string(text: str) -> str:
@@ -32,34 +39,11 @@ def typst_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-# Name suffixes SymPy's LaTeX printer also reads as accents (``zdot`` is ż): suffix, Typst accent,
-# MathML accent character. Longest suffix first.
-ACCENTS = (
-    ("ddot", "dot.double", "\u00a8"),
-    ("dot", "dot", "\u02d9"),
-    ("hat", "hat", "^"),
-    ("bar", "overline", "\u00af"),
-    ("tilde", "tilde", "~"),
-)
-
-
-def name_part(part: str) -> tuple[str, str | None]:
-    """One piece of a symbol name as (letter or text, accent suffix or None): ``alphadot`` -> (α, dot)."""
-    for suffix, _, _ in ACCENTS:
-        if part.endswith(suffix) and len(part) > len(suffix):
-            return name_part(part[: -len(suffix)])[0], suffix
-    if part in greek_unicode:
-        return greek_unicode[part], None
-    if part[:1].isupper() and part.lower() in greek_unicode:
-        return greek_unicode[part.lower()].upper(), None
-    return _NAMED_SYMBOLS.get(part, part), None
-
-
 def _name_part(part: str) -> str:
     """Typst for one piece of a symbol name: a letter, a number, or quoted upright text."""
     text, accent = name_part(part)
     out = text if len(text) == 1 or text.isdigit() else typst_string(text)
-    if len(text) == 1 and not (text.isalnum() or text in _NAMED_SYMBOLS.values()):
+    if len(text) == 1 and not (text.isalnum() or text in NAMED_SYMBOLS.values()):
         out = typst_string(text)
     if accent is not None:
         out = f"{dict((a, t) for a, t, _ in ACCENTS)[accent]}({out})"
@@ -146,17 +130,14 @@ class TypstPrinter(Printer):
         return '"false"'
 
     # --- arithmetic ------------------------------------------------------------------------------
+    def piece(self, ops: str, expr: sp.Basic) -> str:
+        """One piece of a sum or equation: its leading operators, then the (parenthesized) term."""
+        body = self.parenthesize(expr, PRECEDENCE["Add"], strict=ops.endswith("-"))
+        return f"{ops} {body}" if ops else body
+
     def add_terms(self, expr: sp.Add) -> list[str]:
         """The terms of a sum with their signs: ``["a", "- b", "+ c"]``."""
-        out = []
-        for i, term in enumerate(self._as_ordered_terms(expr, order=None)):
-            if term.could_extract_minus_sign():
-                body = self.parenthesize(-term, PRECEDENCE["Add"], strict=True)
-                out.append(f"- {body}" if i else f"-{body}")
-            else:
-                body = self.parenthesize(term, PRECEDENCE["Add"])
-                out.append(f"+ {body}" if i else body)
-        return out
+        return [self.piece(ops, term) for ops, term in signed_terms(expr)]
 
     def _print_Add(self, expr: sp.Add) -> str:
         return " ".join(self.add_terms(expr))
@@ -240,14 +221,14 @@ class TypstPrinter(Printer):
         return "cases(" + ", ".join(rows) + ")"
 
     def _print_Relational(self, expr: sp.core.relational.Relational) -> str:
-        op = _RELATIONS.get(expr.rel_op, expr.rel_op)
+        op = RELATIONS.get(expr.rel_op, expr.rel_op)
         return f"{self._print(expr.lhs)} {op} {self._print(expr.rhs)}"
 
     def _print_Implies(self, expr: sp.Basic) -> str:
-        return " ⟹ ".join(self._print(a) for a in expr.args)
+        return f" {CONNECTIVES[sp.Implies]} ".join(self._print(a) for a in expr.args)
 
     def _print_Equivalent(self, expr: sp.Basic) -> str:
-        return " ⟺ ".join(self._print(a) for a in expr.args)
+        return f" {CONNECTIVES[sp.Equivalent]} ".join(self._print(a) for a in expr.args)
 
     def _print_And(self, expr: sp.Basic) -> str:
         return " ∧ ".join(self.parenthesize(a, PRECEDENCE["And"], strict=True) for a in expr.args)
@@ -329,26 +310,14 @@ def typst_math(expr: sp.Basic | str) -> str:
 
 
 def typst_math_lines(expr: sp.Basic | str) -> str | None:
-    """``expr`` broken into aligned lines at its relations and the terms of its sums, for display
-    equations too wide for the page (Typst does not break them); None when there is nothing to break.
+    """``expr`` on aligned lines, broken at :func:`~ska_theory.report.notation.equation_pieces`, for
+    display equations too wide for the page (Typst does not break them); None when nothing breaks.
     """
+    pieces = equation_pieces(expr)
+    if pieces is None:
+        return None
     p = TypstPrinter()
-
-    def pieces(e: sp.Basic) -> list[str]:
-        if isinstance(e, sp.Add):
-            return p.add_terms(e)
-        if isinstance(e, sp.core.relational.Relational | sp.Implies | sp.Equivalent) and len(e.args) == 2:
-            op = {sp.Implies: "⟹", sp.Equivalent: "⟺"}.get(type(e)) or _RELATIONS.get(e.rel_op, "=")
-            right = pieces(e.args[1])
-            return [*pieces(e.args[0]), f"{op} {right[0]}", *right[1:]]
-        return [p.doprint(e)]
-
-    if isinstance(expr, str):
-        return None
-    lines = pieces(expr)
-    if len(lines) < 2:
-        return None
-    if lines[1][0] in "+-" or len(lines) == 2:
-        return " \\\n".join(f"&{x}" for x in lines)
-    # A one-piece left side stays on the first line, aligned at its relation.
-    return f"{lines[0]} &" + " \\\n&".join(lines[1:])
+    lines = [p.piece(ops, e) for ops, e in pieces]
+    if lhs_stays_on_first_line(pieces):
+        return f"{lines[0]} &" + " \\\n&".join(lines[1:])
+    return " \\\n".join(f"&{x}" for x in lines)
