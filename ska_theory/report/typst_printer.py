@@ -39,15 +39,15 @@ def typst_string(text: str) -> str:
     return f'"{escaped}"'
 
 
+_TYPST_ACCENT = {suffix: accent for suffix, accent, _ in ACCENTS}
+
+
 def _name_part(part: str) -> str:
     """Typst for one piece of a symbol name: a letter, a number, or quoted upright text."""
     text, accent = name_part(part)
-    out = text if len(text) == 1 or text.isdigit() else typst_string(text)
-    if len(text) == 1 and not (text.isalnum() or text in NAMED_SYMBOLS.values()):
-        out = typst_string(text)
-    if accent is not None:
-        out = f"{dict((a, t) for a, t, _ in ACCENTS)[accent]}({out})"
-    return out
+    plain = text.isdigit() or (len(text) == 1 and (text.isalpha() or text in NAMED_SYMBOLS.values()))
+    out = text if plain else typst_string(text)
+    return f"{_TYPST_ACCENT[accent]}({out})" if accent else out
 
 
 def symbol_name(name: str) -> str:
@@ -182,9 +182,6 @@ class TypstPrinter(Printer):
 
     def _print_exp(self, expr: sp.exp) -> str:
         return f"e^({self._print(expr.args[0])})"
-
-    def _print_sqrt(self, expr: sp.Basic) -> str:
-        return f"sqrt({self._print(expr.args[0])})"
 
     # --- functions -------------------------------------------------------------------------------
     def _print_Function(self, expr: sp.Function) -> str:
