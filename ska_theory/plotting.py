@@ -12,13 +12,13 @@ import matplotlib
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-SVG_RC = {"svg.hashsalt": "ska-theory", "svg.fonttype": "path", "svg.image_inline": True}
-
 
 def svg_figure(fig: Figure, *, close: bool = True) -> str:
     """The SVG text of ``fig`` (closed afterwards unless ``close=False``)."""
     buf = io.StringIO()
-    with matplotlib.rc_context(SVG_RC):
+    with matplotlib.rc_context(
+        {"svg.hashsalt": "ska-theory", "svg.fonttype": "path", "svg.image_inline": True}
+    ):
         fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
     if close:
         plt.close(fig)

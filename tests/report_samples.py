@@ -5,6 +5,7 @@ The verdicts and numbers are invented (nothing here is about the papers); what m
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 import matplotlib.pyplot as plt
@@ -147,6 +148,10 @@ def numeric_plot(seed: int = 0) -> str:
     return svg_figure(fig)
 
 
+def _constant(o: Outcome) -> Callable[[Context], Outcome]:
+    return lambda ctx: o
+
+
 def sample_results() -> list[tuple[Claim, Outcome]]:
     """Four symbolic claims (each verdict) and two numeric ones, one with a figure."""
     results = [
@@ -196,7 +201,7 @@ def sample_results() -> list[tuple[Claim, Outcome]]:
             Source("essay-1", "§3"),
             "text statement: accuracy stays above 80 %",
             "numeric",
-            lambda ctx, o=o: o,
+            _constant(o),
         )
         results.append((c, o))
     return results

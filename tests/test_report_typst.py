@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from report_samples import TRICKY, discovered_expressions
 
 from ska_theory.report.pdf import compile_pdf
-from ska_theory.report.typst_printer import typst_math, typst_string
+from ska_theory.report.typst_printer import typst_math, typst_math_lines, typst_string
 from ska_theory.symbolic.definitions import s, sigma, z
 
 
@@ -109,3 +109,26 @@ def test_strings_round_trip_through_typst(text: str) -> None:
 def test_piecewise_is_cases() -> None:
     r = typst_repr(sp.Piecewise((z, z > 0), (0, True)))
     assert r.startswith("equation(") and "cases(" in r and "otherwise" in r
+
+
+def test_line_broken_form_is_the_same_math() -> None:
+    """The multi-line fallback only adds alignment points and line breaks to the one-line form."""
+
+    def squash(text: str) -> str:
+        return re.sub(r"\s+", "", text.replace("&", "").replace("\\\n", ""))
+
+    broken = 0
+    for e in [*discovered_expressions(), *TRICKY]:
+        lines = typst_math_lines(e)
+        if lines is None:
+            continue
+        broken += 1
+        assert squash(lines) == squash(typst_math(e))
+        assert lines.count("\\\n") >= 1
+    assert broken > 0
+
+
+def test_line_broken_forms_compile() -> None:
+    exprs = [e for e in [*discovered_expressions(), *TRICKY] if typst_math_lines(e) is not None]
+    body = "\n".join(f"$ {typst_math_lines(e)} $" for e in exprs)
+    assert compile_pdf("#set page(width: 30cm, height: auto)\n" + body).startswith(b"%PDF")

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from ska_theory.claims.evaluate import evaluate, stderr_progress
-from ska_theory.claims.model import Context
+from ska_theory.claims.model import Context, Mode
 from ska_theory.claims.record import claims_document, compare, load_recorded, merge_record
 from ska_theory.claims.registry import discover, select
 from ska_theory.errors import UsageError
@@ -76,7 +76,9 @@ def check_out_dir(out: Path) -> None:
     existing = out.resolve()
     while not existing.exists():
         existing = existing.parent
-    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+    if not existing.is_dir():
+        raise UsageError(f"--out {str(out)!r}: {str(existing)!r} is not a directory")
+    if not os.access(existing, os.W_OK | os.X_OK):
         raise UsageError(f"--out {str(out)!r} is not writable")
 
 
@@ -86,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     record_path = args.out / CLAIMS_FILE
     recorded = load_recorded(record_path)
     claims = select(discover(), args.only)
-    mode = "full" if args.full else "quick"
+    mode: Mode = "full" if args.full else "quick"
     ctx = Context(mode=mode, use_cache=not args.no_cache, progress=not args.quiet)
 
     # Everything is rendered in memory first; files are written only when all of it succeeded.
@@ -106,9 +108,12 @@ def run(args: argparse.Namespace) -> int:
         render_seconds[fmt] = time.perf_counter() - t0
     outputs[CLAIMS_FILE] = dump_json(record).encode("utf-8")
 
-    args.out.mkdir(parents=True, exist_ok=True)
-    for name, data in outputs.items():
-        atomic_write_bytes(args.out / name, data)
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+        for name, data in outputs.items():
+            atomic_write_bytes(args.out / name, data)
+    except OSError as e:
+        raise UsageError(f"--out {str(args.out)!r}: cannot write ({e.strerror})") from e
     total = time.perf_counter() - t_start
     timings = {
         "note": "wall-clock seconds of the last 'ska-theory report' run; differs between runs, "
@@ -120,7 +125,8 @@ def run(args: argparse.Namespace) -> int:
     }
     atomic_write_text(args.out / TIMINGS_FILE, dump_json(timings))
 
-    for change in compare(recorded, pairs):
+    # Against an existing record only: a fresh directory has nothing to change from.
+    for change in compare(recorded, pairs) if recorded else []:
         print(f"verdict changed: {change}", file=sys.stderr)
     for name, data in outputs.items():
         print(f"wrote {args.out / name} ({len(data) / 1024:.0f} KiB)")

@@ -52,6 +52,8 @@ def fmt_number(x: Any) -> str:
     """Deterministic short text of a number from the evidence (6 significant digits)."""
     if isinstance(x, np.generic):
         x = x.item()
+    if x is None:
+        return "null"  # as in claims.json
     if isinstance(x, bool):
         return "true" if x else "false"
     if isinstance(x, int):
@@ -192,7 +194,7 @@ def summary_section(results: Sequence[tuple[Claim, Outcome]]) -> Section:
                 ("claim", "source", "verdict", "reason"),
                 rows,
                 caption="Every claim, its verdict and one-line reason; the id links to the claim's section.",
-                widths=(3.2, 1.6, 2.1, 5),
+                widths=(3.2, 1.5, 1.9, 5.6),
             ),
             Subheading("Verdicts"),
             legend,

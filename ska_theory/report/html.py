@@ -34,7 +34,7 @@ from ska_theory.report.document import (
     VerdictTag,
     walk,
 )
-from ska_theory.report.typst_printer import ACCENTS, name_part
+from ska_theory.report.notation import ACCENTS, equation_pieces, lhs_stays_on_first_line, name_part
 
 _ENTITY_OR_SPECIAL = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|[A-Za-z][A-Za-z0-9]*);|[<>&]")
 _ACCENT_CHAR = {suffix: char for suffix, _, char in ACCENTS}
@@ -150,6 +150,39 @@ def mathml(expr: sp.Basic | str, *, display: bool) -> str:
     body = ReportMathMLPrinter().doprint(expr)  # type: ignore[arg-type]
     attr = ' display="block"' if display else ""
     return f"<math{attr}>{body}</math>"
+
+
+# Columns of SymPy's 2-D text rendering that fit one line of the page (about 9 px each at 16 px).
+WIDE = 90
+
+
+def _text_width(expr: sp.Basic) -> int:
+    return max(len(line) for line in sp.pretty(expr, use_unicode=True, wrap_line=False).splitlines())
+
+
+def display_math(expr: sp.Basic | str) -> str:
+    """A display ``<math>``; one too wide for the page is set as a table of aligned lines, broken
+    where the PDF breaks it (browsers do not break MathML lines)."""
+    pieces = equation_pieces(expr)
+    if pieces is None or _text_width(expr) <= WIDE:  # type: ignore[arg-type]
+        return mathml(expr, display=True)
+    printer = ReportMathMLPrinter()
+
+    def piece(ops: str, e: sp.Basic) -> str:
+        signs = "".join(f"<mo>{_xml_text(o)}</mo>" for o in ops.replace("-", "\u2212").split())
+        return signs + printer.doprint(e)
+
+    def cell(content: str, align: str) -> str:
+        return f'<mtd displaystyle="true" style="text-align: {align}">{content}</mtd>'
+
+    if lhs_stays_on_first_line(pieces):
+        lhs = printer.doprint(pieces[0][1])
+        rows = [cell(lhs, "right") + cell(piece(*pieces[1]), "left")]
+        rows += [cell("", "right") + cell(piece(*p), "left") for p in pieces[2:]]
+    else:
+        rows = [cell(piece(*p), "left") for p in pieces]
+    body = "".join(f"<mtr>{r}</mtr>" for r in rows)
+    return f'<math display="block"><mtable>{body}</mtable></math>'
 
 
 # --- inline SVG ----------------------------------------------------------------------------------
@@ -279,7 +312,7 @@ class _Renderer:
                 why = f'<p class="why">{html.escape(note)}</p>' if note else ""
                 return (
                     f'<div class="eq"{ident}>{why}<div class="eq-row"><div class="eq-body">'
-                    f"{mathml(expr, display=True)}</div>"
+                    f"{display_math(expr)}</div>"
                     f'<span class="eqno">({self.equations})</span></div></div>'
                 )
             case Table():

@@ -29,7 +29,7 @@ from ska_theory.report.document import (
     Text,
     VerdictTag,
 )
-from ska_theory.report.typst_printer import typst_math, typst_string
+from ska_theory.report.typst_printer import typst_math, typst_math_lines, typst_string
 
 # Any fixed instant works; the epoch says plainly that it is not a real date.
 FIXED_TIMESTAMP = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
@@ -50,20 +50,32 @@ PREAMBLE = r"""
   box(fill: c.lighten(88%), stroke: 0.4pt + c.lighten(40%), inset: (x: 2.5pt, y: 1.5pt), outset: (y: 1pt),
     radius: 2pt, text(font: "DejaVu Sans Mono", size: 0.78em, weight: "bold", fill: c, v))
 }
-// Scale a display equation down to the line width when it is wider (Typst does not break them).
-#let fit-equation(body) = layout(size => {
-  let w = measure(body).width
+// A numbered display equation that fits the line: Typst does not break equations, so a wider one
+// is set on several aligned lines (`alt`) when given, and scaled down if it is still too wide.
+#let fit-equation(main, alt: none) = layout(size => {
   let room = size.width - 30pt
-  let r = if w > room { calc.max(room / w, 0.45) } else { 1.0 }
-  math.equation(block: true, numbering: "(1)", scale(r * 100%, reflow: true, body))
+  let width(e) = measure(math.equation(block: true, numbering: none, e.body)).width
+  let body = main.body
+  let w = width(main)
+  if w > room and alt != none {
+    body = alt.body
+    w = width(alt)
+  }
+  if w > room {
+    let r = calc.max(room / w, 0.5)
+    math.equation(block: true, numbering: "(1)",
+      scale(r * 100%, reflow: true, math.equation(block: true, numbering: none, body)))
+  } else {
+    math.equation(block: true, numbering: "(1)", body)
+  }
 })
 #let claim-ref(l, t) = {
   link(l, raw(t))
   text(size: 0.8em, fill: muted)[ §#ref(l, supplement: none)]
 }
 // A derivation step: its justification beside the numbered equation.
-#let step(why, body) = grid(columns: (27%, 1fr), column-gutter: 1em, align: (left + horizon, left),
-  { set par(justify: false); text(size: 0.82em, fill: muted, style: "italic", why) }, fit-equation(body))
+#let step(why, eq) = grid(columns: (27%, 1fr), column-gutter: 1em, align: (left + horizon, left),
+  { set par(justify: false); text(size: 0.82em, fill: muted, style: "italic", why) }, eq)
 #let subheading(t) = block(above: 1.2em, below: 0.6em, sticky: true, text(weight: "bold", t))
 #set document(title: @TITLE@, author: "ska-theory", date: none)
 #set page(
@@ -137,9 +149,10 @@ class _TypstWriter:
             case BulletList(items):
                 return "#list(" + ", ".join(f"[{self.inline(i)}]" for i in items) + ")\n"
             case Equation(expr, _, note):
-                if note:
-                    return f"#step({typst_string(note)}, $display({typst_math(expr)})$)\n"
-                return f"#fit-equation($display({typst_math(expr)})$)\n"
+                lines = typst_math_lines(expr)
+                alt = f", alt: ${lines}$" if lines else ""
+                eq = f"fit-equation(${typst_math(expr)}${alt})"
+                return f"#step({typst_string(note)}, {eq})\n" if note else f"#{eq}\n"
             case Table():
                 return self.table(b)
             case Figure(svg, caption, label):
@@ -152,8 +165,8 @@ class _TypstWriter:
     def table(self, t: Table) -> str:
         columns = "(" + ", ".join(f"{w}fr" for w in t.widths) + ",)" if t.widths else str(len(t.header))
         header = ", ".join(f"[*{_text(h)}*]" for h in t.header)
-        cells = ",\n  ".join(", ".join(f"[{self.inline(c)}]" for c in row) for row in t.rows)
-        tbl = f"table(columns: {columns},\n  table.header({header}),\n  {cells},\n)"
+        cells = "".join(",\n  " + ", ".join(f"[{self.inline(c)}]" for c in row) for row in t.rows)
+        tbl = f"table(columns: {columns},\n  table.header({header}){cells},\n)"
         caption = f", caption: {typst_string(t.caption)}" if t.caption else ""
         return f"#figure(kind: table, supplement: [Table]{caption},\n{tbl})\n"
 

@@ -13,17 +13,24 @@ from typing import ClassVar
 import sympy as sp
 from sympy.printing.conventions import split_super_sub
 from sympy.printing.precedence import PRECEDENCE, precedence
-from sympy.printing.pretty.pretty_symbology import greek_unicode
 from sympy.printing.printer import Printer
 
-# Names that are not Greek letters but are written as symbols in the papers.
-_NAMED_SYMBOLS = {"nabla": "∇", "partial": "∂", "ell": "ℓ", "hbar": "ℏ"}
+from ska_theory.report.notation import (
+    ACCENTS,
+    CONNECTIVES,
+    NAMED_SYMBOLS,
+    RELATIONS,
+    equation_pieces,
+    lhs_stays_on_first_line,
+    name_part,
+    signed_terms,
+)
+
 # Functions Typst typesets upright as operators under their own name.
 _TYPST_OPS = {
     "sin", "cos", "tan", "cot", "sec", "csc", "sinh", "cosh", "tanh", "coth",
     "arcsin", "arccos", "arctan", "exp", "log", "ln", "det", "min", "max", "sup", "inf", "lim",
 }  # fmt: skip
-_RELATIONS = {"==": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
 
 
 def typst_string(text: str) -> str:
@@ -32,38 +39,15 @@ def typst_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-# Name suffixes SymPy's LaTeX printer also reads as accents (``zdot`` is ż): suffix, Typst accent,
-# MathML accent character. Longest suffix first.
-ACCENTS = (
-    ("ddot", "dot.double", "\u00a8"),
-    ("dot", "dot", "\u02d9"),
-    ("hat", "hat", "^"),
-    ("bar", "overline", "\u00af"),
-    ("tilde", "tilde", "~"),
-)
-
-
-def name_part(part: str) -> tuple[str, str | None]:
-    """One piece of a symbol name as (letter or text, accent suffix or None): ``alphadot`` -> (α, dot)."""
-    for suffix, _, _ in ACCENTS:
-        if part.endswith(suffix) and len(part) > len(suffix):
-            return name_part(part[: -len(suffix)])[0], suffix
-    if part in greek_unicode:
-        return greek_unicode[part], None
-    if part[:1].isupper() and part.lower() in greek_unicode:
-        return greek_unicode[part.lower()].upper(), None
-    return _NAMED_SYMBOLS.get(part, part), None
+_TYPST_ACCENT = {suffix: accent for suffix, accent, _ in ACCENTS}
 
 
 def _name_part(part: str) -> str:
     """Typst for one piece of a symbol name: a letter, a number, or quoted upright text."""
     text, accent = name_part(part)
-    out = text if len(text) == 1 or text.isdigit() else typst_string(text)
-    if len(text) == 1 and not (text.isalnum() or text in _NAMED_SYMBOLS.values()):
-        out = typst_string(text)
-    if accent is not None:
-        out = f"{dict((a, t) for a, t, _ in ACCENTS)[accent]}({out})"
-    return out
+    plain = text.isdigit() or (len(text) == 1 and (text.isalpha() or text in NAMED_SYMBOLS.values()))
+    out = text if plain else typst_string(text)
+    return f"{_TYPST_ACCENT[accent]}({out})" if accent else out
 
 
 def symbol_name(name: str) -> str:
@@ -146,16 +130,17 @@ class TypstPrinter(Printer):
         return '"false"'
 
     # --- arithmetic ------------------------------------------------------------------------------
+    def piece(self, ops: str, expr: sp.Basic) -> str:
+        """One piece of a sum or equation: its leading operators, then the (parenthesized) term."""
+        body = self.parenthesize(expr, PRECEDENCE["Add"], strict=ops.endswith("-"))
+        return f"{ops} {body}" if ops else body
+
+    def add_terms(self, expr: sp.Add) -> list[str]:
+        """The terms of a sum with their signs: ``["a", "- b", "+ c"]``."""
+        return [self.piece(ops, term) for ops, term in signed_terms(expr)]
+
     def _print_Add(self, expr: sp.Add) -> str:
-        out = ""
-        for i, term in enumerate(self._as_ordered_terms(expr, order=None)):
-            if term.could_extract_minus_sign():
-                body = self.parenthesize(-term, PRECEDENCE["Add"], strict=True)
-                out += f" - {body}" if i else f"-{body}"
-            else:
-                body = self.parenthesize(term, PRECEDENCE["Add"])
-                out += f" + {body}" if i else body
-        return out
+        return " ".join(self.add_terms(expr))
 
     def _print_Mul(self, expr: sp.Mul) -> str:
         coeff, rest = expr.as_coeff_Mul()
@@ -198,9 +183,6 @@ class TypstPrinter(Printer):
     def _print_exp(self, expr: sp.exp) -> str:
         return f"e^({self._print(expr.args[0])})"
 
-    def _print_sqrt(self, expr: sp.Basic) -> str:
-        return f"sqrt({self._print(expr.args[0])})"
-
     # --- functions -------------------------------------------------------------------------------
     def _print_Function(self, expr: sp.Function) -> str:
         name = type(expr).__name__
@@ -236,8 +218,14 @@ class TypstPrinter(Printer):
         return "cases(" + ", ".join(rows) + ")"
 
     def _print_Relational(self, expr: sp.core.relational.Relational) -> str:
-        op = _RELATIONS.get(expr.rel_op, expr.rel_op)
+        op = RELATIONS.get(expr.rel_op, expr.rel_op)
         return f"{self._print(expr.lhs)} {op} {self._print(expr.rhs)}"
+
+    def _print_Implies(self, expr: sp.Basic) -> str:
+        return f" {CONNECTIVES[sp.Implies]} ".join(self._print(a) for a in expr.args)
+
+    def _print_Equivalent(self, expr: sp.Basic) -> str:
+        return f" {CONNECTIVES[sp.Equivalent]} ".join(self._print(a) for a in expr.args)
 
     def _print_And(self, expr: sp.Basic) -> str:
         return " ∧ ".join(self.parenthesize(a, PRECEDENCE["And"], strict=True) for a in expr.args)
@@ -316,3 +304,17 @@ class TypstPrinter(Printer):
 def typst_math(expr: sp.Basic | str) -> str:
     """The Typst math source of ``expr`` (a plain string prints as upright text)."""
     return TypstPrinter().doprint(expr)
+
+
+def typst_math_lines(expr: sp.Basic | str) -> str | None:
+    """``expr`` on aligned lines, broken at :func:`~ska_theory.report.notation.equation_pieces`, for
+    display equations too wide for the page (Typst does not break them); None when nothing breaks.
+    """
+    pieces = equation_pieces(expr)
+    if pieces is None:
+        return None
+    p = TypstPrinter()
+    lines = [p.piece(ops, e) for ops, e in pieces]
+    if lhs_stays_on_first_line(pieces):
+        return f"{lines[0]} &" + " \\\n&".join(lines[1:])
+    return " \\\n".join(f"&{x}" for x in lines)
