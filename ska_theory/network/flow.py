@@ -157,8 +157,14 @@ class Flow:
 
     def _derivative(self, y: np.ndarray, out: np.ndarray) -> None:
         """Forward pass into the buffers and dy/dt into ``out`` (both this flow's dtype)."""
-        inp = self.X_used
         dviews = self._views(out)
+        with np.errstate(invalid="ignore"):  # NaN is caught below and reported with its layer
+            self._layers_derivative(y, dviews)
+        out[self.slots[0].W.start + self._k * self.slots[0].shape[1] : self.slots[0].W.stop] = 0
+
+    def _layers_derivative(self, y: np.ndarray, dviews: list[tuple[np.ndarray, np.ndarray]]) -> None:
+        """Layer by layer: Z = inp W + b, D = σ(Z), S = Z D(1-D)/(N ln2), dW = inpᵀ S, db = Σ_n S."""
+        inp = self.X_used
         for i, ((W, b), (dW, db)) in enumerate(zip(self._views(y), dviews, strict=True)):
             Z, D, S = self._Z[i], self._D[i], self._S[i]
             np.matmul(inp, W, out=Z)
@@ -173,7 +179,6 @@ class Flow:
             if not np.isfinite(db).all():  # a NaN or ±inf in Z leaves a NaN in S, hence in db
                 raise NonFiniteState(i, "knowledge Z")
             inp = D
-        out[self.slots[0].W.start + self._k * self.slots[0].shape[1] : self.slots[0].W.stop] = 0
 
     def __call__(self, t: float, y: np.ndarray) -> np.ndarray:
         """dy/dt at state ``y`` (SciPy's ``fun(t, y)``); a fresh float64 array, as SciPy keeps it."""

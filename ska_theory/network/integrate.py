@@ -44,12 +44,12 @@ def layer_tolerances(flow: Flow, rtol: float, atol: float) -> tuple[np.ndarray, 
     """Per-component (rtol, atol): each layer's share scaled by sqrt(n_l / n).
 
     SciPy accepts a step when the RMS over all n components of err_i / (atol_i + rtol_i |y_i|) is
-    below 1. With both tolerances of layer l scaled by sqrt(n_l / n) (n_l its integrated components),
-    that sum becomes Σ_l RMS_l², so every layer meets (rtol, atol) in its own RMS norm: the 650
-    numbers of the output layer are not drowned by the 156k of the first.
+    below 1. With both tolerances of layer l scaled by sqrt(n_l / n) (n_l its integrated components;
+    the unused W_1 rows have error 0), that test becomes Σ_l RMS_l² < 1, where RMS_l is layer l's own
+    RMS over its components: every layer meets (rtol, atol) on its own, and the 650 numbers of the
+    output layer are not drowned by the 156k of the first.
     """
-    counts = flow.layer_counts()
-    weight = np.sqrt(counts / counts.sum())[flow.layer_of_component()]
+    weight = np.sqrt(flow.layer_counts() / flow.size)[flow.layer_of_component()]
     return rtol * weight, atol * weight
 
 
