@@ -47,5 +47,7 @@ def run(args: argparse.Namespace) -> int:
         progress=not args.quiet,
     )
     print(f"sweep {spec.name}: {len(items)} runs" + ("" if args.no_cache else f", cache {cache.root}"))
+    if spec.description:
+        print(spec.description)
     print(summary_table(items))
     return 0

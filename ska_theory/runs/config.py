@@ -14,14 +14,13 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from ska_theory.errors import UsageError
 from ska_theory.network.data import BUNDLED, DEFAULT_DATA
 from ska_theory.network.integrate import EXPLICIT
 from ska_theory.network.params import DEFAULT_LAYERS, layer_sizes, load_params
 
-Kind = Literal["discrete", "continuous"]
 KINDS: tuple[str, ...] = ("discrete", "continuous")
 VARIANTS: tuple[str, ...] = ("paper", "reference-code")
 METHODS: tuple[str, ...] = tuple(EXPLICIT)  # the SciPy solvers integrate_flow drives
@@ -147,7 +146,7 @@ class RunConfig:
             put("atol", _positive("atol", self.atol))
             put("grid", _integer("grid", self.grid, 2))
         if self.dtype is None:
-            put("dtype", DEFAULT_DTYPE[self.variant if kind == "discrete" else kind])  # type: ignore[index]
+            put("dtype", DEFAULT_DTYPE[str(self.variant) if kind == "discrete" else kind])
         put("dtype", _choice("dtype", self.dtype, DTYPES))
         put("input_scale", _positive("input_scale", self.input_scale))
 
