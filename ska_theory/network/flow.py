@@ -77,6 +77,7 @@ class Flow:
         self._row_order = np.concatenate([self.used_inputs, self.unused_inputs])
         self._k = len(self.used_inputs)
         self.X_used = np.ascontiguousarray(X[:, self.used_inputs], dtype=self.dtype)
+        self._X_used_T = np.ascontiguousarray(self.X_used.T)  # dW_1 = Xᵀ S: no transposed BLAS operand
 
         slots, at = [], 0
         for fan_in, fan_out in zip(self.sizes[:-1], self.sizes[1:], strict=True):
@@ -174,7 +175,7 @@ class Flow:
             S *= D
             S *= Z
             S *= self._scale
-            np.matmul(inp.T, S, out=dW)
+            np.matmul(self._X_used_T if i == 0 else inp.T, S, out=dW)
             S.sum(axis=0, out=db)
             if not np.isfinite(db).all():  # a NaN or ±inf in Z leaves a NaN in S, hence in db
                 raise NonFiniteState(i, "knowledge Z")
