@@ -16,6 +16,7 @@ view and no gather is needed per call.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -80,7 +81,7 @@ class Flow:
         self._X_used_T = np.ascontiguousarray(self.X_used.T)  # dW_1 = Xᵀ S: no transposed BLAS operand
 
         slots, at = [], 0
-        for fan_in, fan_out in zip(self.sizes[:-1], self.sizes[1:], strict=True):
+        for fan_in, fan_out in itertools.pairwise(self.sizes):
             w_end = at + fan_in * fan_out
             slots.append(_Slot(slice(at, w_end), slice(w_end, w_end + fan_out), (fan_in, fan_out)))
             at = w_end + fan_out
@@ -232,8 +233,8 @@ class Flow:
             Z = self._Z[i]
             np.matmul(inp, W, out=Z)
             Z += b
-            out[i] = tensor_net_potential(Z)
             inp = _sigmoid(Z, out=self._D[i])
+            out[i] = tensor_net_potential(Z, inp)
         return out
 
     def observe(self, y: np.ndarray) -> dict[str, np.ndarray]:
@@ -254,7 +255,7 @@ class Flow:
             rows["cosine"].append(cosine(Z.astype(np.float64, copy=False), dD.astype(np.float64, copy=False)))
             # Σ (D - ∇_z H) ⊙ dZ/dt = Σ D ⊙ dZ/dt - dH/dt (SKA-2 eq. 8, continuous form eq. 27)
             rows["tensor_net_rate"].append(_dot64(D, dZ) - rate)
-            rows["tensor_net_potential"].append(tensor_net_potential(Z))
+            rows["tensor_net_potential"].append(tensor_net_potential(Z, D))
         return {k: np.array(v) for k, v in rows.items()}
 
 
