@@ -23,7 +23,7 @@ def check_writable(path: Path) -> None:
         raise UsageError(f"output path {str(path)!r} is a directory")
 
 
-def atomic_write(path: Path, writer: Callable[[Path], None], *, suffix: str = "") -> None:
+def atomic_write(path: Path, writer: Callable[[Path], object], *, suffix: str = "") -> None:
     """Call ``writer(tmp)`` then rename ``tmp`` onto ``path``; on error nothing is left behind."""
     path = Path(path)
     fd, tmp_name = tempfile.mkstemp(

@@ -94,7 +94,7 @@ def test_out_name_without_suffix_is_kept(data, tmp_path):
     assert "entropy" in np.load(out).files
 
 
-def test_init_weights_file(data, tmp_path):
+def test_init_weights_file(data, tmp_path, capsys):
     weights = tmp_path / "w.npz"
     W = [np.full((6, 4), 0.1), np.full((4, 3), -0.2)]
     np.savez(weights, W0=W[0], W1=W[1], b1=np.ones(3))
@@ -102,6 +102,10 @@ def test_init_weights_file(data, tmp_path):
     argv = ["--data", str(data), "--init-weights", str(weights), "--out", str(out), "-q"]
     assert cli("--variant", "paper", "--steps", "2", "--eta", "1e-9", *argv) == 0
     np.testing.assert_allclose(np.load(out)["b1"], np.ones(3), atol=1e-6)
+    out.unlink()
+    assert cli("--variant", "paper", "--layers", "6,5,3", *argv) == 2
+    assert "--layers 6,5,3: differs from --init-weights" in capsys.readouterr().err
+    assert not out.exists()
 
 
 def test_progress_and_quiet(data, tmp_path, capsys):
@@ -116,13 +120,13 @@ def test_progress_and_quiet(data, tmp_path, capsys):
 @pytest.mark.parametrize(
     ("argv", "named"),
     [
-        (["--eta", "0"], "'0'"),
-        (["--eta", "-0.5"], "'-0.5'"),
-        (["--eta", "nan"], "'nan'"),
-        (["--eta", "inf"], "'inf'"),
+        (["--eta", "0"], "eta 0.0"),
+        (["--eta", "-0.5"], "eta -0.5"),
+        (["--eta", "nan"], "eta nan"),
+        (["--eta", "inf"], "eta inf"),
         (["--eta", "fast"], "'fast'"),
-        (["--steps", "1"], "'1'"),
-        (["--steps", "0"], "'0'"),
+        (["--steps", "1"], "steps 1"),
+        (["--steps", "0"], "steps 0"),
         (["--steps", "ten"], "'ten'"),
         (["--layers", "5,4,3"], "--layers 5,4,3"),
         (["--layers", "6,x"], "'6,x'"),
@@ -169,3 +173,11 @@ def test_nan_in_data_and_bad_weights_and_out_dir(tmp_path, capsys):
 def test_missing_required_options(capsys):
     assert cli("--variant", "paper") == 2
     assert "--out" in capsys.readouterr().err
+
+
+def test_diverging_run_is_refused_and_nothing_written(data, tmp_path, capsys):
+    out = tmp_path / "run.npz"
+    assert cli("--variant", "paper", "--eta", "1e300", *tiny_args(data, out)) == 2
+    err = capsys.readouterr().err
+    assert "--eta 1e+300: the run diverged" in err and err.count("\n") == 1
+    assert not out.exists()

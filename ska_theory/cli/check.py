@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ska_theory.claims.evaluate import evaluate, stderr_progress
-from ska_theory.claims.model import Context, Outcome
+from ska_theory.claims.model import Context, Mode, Outcome
 from ska_theory.claims.record import (
     DEFAULT_RECORD,
     claims_document,
@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     for path in (args.json, args.record if args.update else None):
         if path is not None:
             check_writable(path)
-    mode = "full" if args.full else "quick"
+    mode: Mode = "full" if args.full else "quick"
     ctx = Context(mode=mode, use_cache=not args.no_cache, progress=not args.quiet)
     results = evaluate(claims, ctx, None if args.quiet else stderr_progress)
 

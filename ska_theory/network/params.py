@@ -70,9 +70,9 @@ def load_params(path: Path, *, dtype: type = np.float64) -> Params:
         raise UsageError(
             f"--init-weights {str(path)!r}: no arrays W0, W1, ... (keys: {', '.join(raw.files)})"
         )
-    layers = []
+    layers: list[Layer] = []
     for i in range(n):
-        W = np.asarray(raw[f"W{i}"], dtype=dtype)
+        W: np.ndarray = np.asarray(raw[f"W{i}"], dtype=dtype)
         if W.ndim != 2:
             raise UsageError(f"--init-weights {str(path)!r}: W{i} must be 2-D, got shape {W.shape}")
         if layers and layers[-1].W.shape[1] != W.shape[0]:
@@ -80,7 +80,9 @@ def load_params(path: Path, *, dtype: type = np.float64) -> Params:
                 f"--init-weights {str(path)!r}: W{i} shape {W.shape} does not chain with "
                 f"W{i - 1} {layers[-1].W.shape}"
             )
-        b = np.asarray(raw[f"b{i}"], dtype=dtype) if f"b{i}" in raw else np.zeros(W.shape[1], dtype)
+        b: np.ndarray = (
+            np.asarray(raw[f"b{i}"], dtype=dtype) if f"b{i}" in raw else np.zeros(W.shape[1], dtype)
+        )
         if b.shape != (W.shape[1],):
             raise UsageError(f"--init-weights {str(path)!r}: b{i} shape {b.shape} != ({W.shape[1]},)")
         if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):

@@ -26,3 +26,21 @@ def logit_rewrite(arg: sp.Expr) -> Rewrite:
 EXPAND: Rewrite = ("expand products", sp.expand)
 TO_EXP: Rewrite = ("σ(z) = 1/(1+e^{-z})", to_exp)
 CANCEL: Rewrite = ("cancel the rational function in e^{z}", lambda e: sp.cancel(sp.together(e)))
+
+
+def _softplus_flip(e: sp.Expr) -> sp.Expr:
+    w = sp.Wild("w")
+
+    def positive_softplus(a: sp.Basic) -> bool:
+        m = a.args[0].match(1 + sp.exp(w)) if isinstance(a, sp.log) else None
+        return m is not None and not m[w].could_extract_minus_sign()
+
+    def flipped(a: sp.Basic) -> sp.Expr:
+        x = a.args[0].match(1 + sp.exp(w))[w]
+        return x + sp.log(1 + sp.exp(-x))
+
+    return e.replace(positive_softplus, flipped)
+
+
+# One canonical softplus form, so ln(1+e^{z}) and ln(1+e^{-z}) terms can cancel.
+SOFTPLUS: Rewrite = ("ln(1+e^{z}) = z + ln(1+e^{-z})", _softplus_flip)

@@ -1,0 +1,279 @@
+"""Variational calculus of one coordinate q(t): Euler–Lagrange expression and null-Lagrangian detection.
+
+In the spirit of ``sympy.physics.mechanics``, :func:`analyse_lagrangian` returns the derivation as an
+inspectable object (:class:`VariationalDerivation`). It decides from the Lagrangian alone whether the
+Euler–Lagrange (EL) expression vanishes for every path, and, when it does, finds F(q, t) with L = dF/dt
+(SKA-2 eqs. 14–25 and §2.5.3 are instances).
+
+For one coordinate the EL expression is L_q - L_{q̇t} - L_{q̇q} q̇ - L_{q̇q̇} q̈, so it vanishes for every
+path iff L = A(q, t) q̇ + B(q, t) with ∂A/∂t = ∂B/∂q; then F = ∫A dq + g(t) with g' = B - ∂_t ∫A dq.
+Such an L is a *null Lagrangian*: its action depends only on the endpoints and selects no path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import mpmath
+import sympy as sp
+from sympy.calculus.euler import euler_equations
+
+from ska_theory.claims.model import Evidence, Outcome, Step, Verdict, Witness
+from ska_theory.symbolic.definitions import MPMATH_MODULES, sigma
+from ska_theory.symbolic.rewrites import CANCEL, EXPAND, TO_EXP
+from ska_theory.symbolic.witness import IdentityCheck, Rewrite, check_identity
+
+# Rewrites tried on every "≡ 0" question, in order: most identities here cancel after expansion;
+# the σ → exponential form and rational cancellation catch the rest.
+DEFAULT_REWRITES: tuple[Rewrite, ...] = (EXPAND, TO_EXP, CANCEL)
+DEFAULT_BOX = (-4.0, 4.0)
+
+
+@dataclass(frozen=True)
+class Jet:
+    """Independent symbols (t, q, q̇, q̈) standing for a path q(t) and its first two derivatives."""
+
+    path: sp.Expr  # q(t), an applied undefined function
+    t: sp.Symbol
+    q: sp.Symbol
+    qdot: sp.Symbol
+    qddot: sp.Symbol
+
+    @classmethod
+    def of(cls, path: sp.Expr) -> Jet:
+        """The jet of ``path`` = Function('name')(t); symbols are real and named name, name_dot..."""
+        if not (isinstance(path, sp.core.function.AppliedUndef) and len(path.args) == 1):
+            raise ValueError(f"path must be an undefined function of one variable, got {path}")
+        (t,) = path.args
+        if not isinstance(t, sp.Symbol):
+            raise ValueError(f"path must depend on a time symbol, got {path}")
+        name = path.func.__name__
+        return cls(
+            path=path,
+            t=t,
+            q=sp.Symbol(name, real=True),
+            qdot=sp.Symbol(f"{name}_dot", real=True),
+            qddot=sp.Symbol(f"{name}_ddot", real=True),
+        )
+
+    def from_path(self, e: sp.Expr) -> sp.Expr:
+        """Replace q(t), q̇(t), q̈(t) by the independent jet symbols (highest derivative first)."""
+        return e.subs(
+            [
+                (self.path.diff(self.t, 2), self.qddot),
+                (self.path.diff(self.t), self.qdot),
+                (self.path, self.q),
+            ]
+        )
+
+    def to_path(self, e: sp.Expr) -> sp.Expr:
+        return e.subs(
+            [
+                (self.qddot, self.path.diff(self.t, 2)),
+                (self.qdot, self.path.diff(self.t)),
+                (self.q, self.path),
+            ]
+        )
+
+    def box(self, lo_hi: tuple[float, float] = DEFAULT_BOX) -> dict[sp.Symbol, tuple[float, float]]:
+        """The same real interval for every jet symbol (the witness domain)."""
+        return {x: lo_hi for x in (self.t, self.q, self.qdot, self.qddot)}
+
+
+def total_time_derivative(F: sp.Expr, jet: Jet) -> sp.Expr:
+    """dF/dt = ∂F/∂q · q̇ + ∂F/∂t along a path, in jet symbols."""
+    return sp.diff(F, jet.q) * jet.qdot + sp.diff(F, jet.t)
+
+
+@dataclass(frozen=True)
+class VariationalDerivation:
+    """The computed variational facts about one Lagrangian, with the steps and witnesses behind them."""
+
+    lagrangian: sp.Expr  # L(q, q̇, t) in jet symbols
+    jet: Jet
+    euler_lagrange: sp.Expr  # d/dt ∂L/∂q̇ - ∂L/∂q, in jet symbols (q, q̇, q̈ independent)
+    identically_zero: bool  # the EL expression vanishes for every path
+    total_derivative: sp.Expr | None  # F(q, t) with dF/dt = L (defined up to a constant), or None
+    steps: list[Step] = field(default_factory=list)
+    witnesses: list[Witness] = field(default_factory=list)
+    # A jet point where the EL expression is far from 0 (when it does not vanish identically).
+    nonzero_at: Mapping[str, float] | None = None
+
+    @property
+    def is_null(self) -> bool:
+        """L is a total time derivative (a null Lagrangian)."""
+        return self.total_derivative is not None
+
+    @property
+    def closed_form(self) -> bool:
+        return self.total_derivative is not None and not self.total_derivative.has(sp.Integral)
+
+
+def _prove_zero(
+    expr: sp.Expr,
+    box: Mapping[sp.Symbol, tuple[float, float]],
+    rewrites: Sequence[Rewrite],
+    description: str,
+) -> IdentityCheck:
+    return check_identity(expr, sp.S.Zero, box, rewrites, description=description)
+
+
+def _antiderivative(e: sp.Expr, x: sp.Symbol) -> sp.Expr:
+    """∫ e dx, with σ written in exponential form (SymPy integrates elementary exponentials)."""
+    return sp.integrate(e.rewrite(sigma, sp.exp), x) if e.has(x) else e * x
+
+
+def _at_any_q(e: sp.Expr, q: sp.Symbol) -> sp.Expr:
+    """e with a value substituted for q, for an e proved independent of q (drops cancelled q's)."""
+    for value in (0, 1):
+        if not e.has(q):
+            return e
+        e_at = e.subs(q, value)
+        if e_at.is_finite is not False and not e_at.has(sp.nan, sp.zoo):
+            return e_at
+    return e
+
+
+def analyse_lagrangian(
+    lagrangian: sp.Expr,
+    path: sp.Expr,
+    *,
+    box: tuple[float, float] = DEFAULT_BOX,
+    rewrites: Sequence[Rewrite] = DEFAULT_REWRITES,
+) -> VariationalDerivation:
+    """Euler–Lagrange expression of L(q(t), q̇(t), t) and, when it vanishes identically, F with L = dF/dt.
+
+    Every "≡ 0" is proved by ``rewrites`` and witnessed at 50 digits on ``box`` for each jet symbol;
+    an EL expression the witness finds nonzero is not identically zero (and then F is None).
+    """
+    jet = Jet.of(path)
+    dom = jet.box(box)
+    L = jet.from_path(lagrangian)
+    eqs = euler_equations(jet.to_path(L), jet.path, jet.t)
+    # SymPy returns ∂L/∂q - d/dt ∂L/∂q̇ = 0, and drops an equation that is already literally 0 = 0.
+    # We keep SKA-2 eq. 16's order d/dt ∂L/∂q̇ - ∂L/∂q.
+    el = jet.from_path(-(eqs[0].lhs - eqs[0].rhs)) if eqs else sp.S.Zero
+    steps = [
+        Step(sp.Eq(sp.Symbol("L"), L), "Lagrangian in jet symbols (q, q̇, t independent)"),
+        Step(sp.Eq(sp.Symbol("EL"), el), "d/dt ∂L/∂q̇ - ∂L/∂q (sympy euler_equations), q̈ independent"),
+    ]
+    el_chk = _prove_zero(el, dom, rewrites, "Euler–Lagrange expression ≡ 0")
+    steps += el_chk.steps
+    witnesses = [el_chk.witness]
+    if el_chk.refuted:
+        steps.append(
+            Step(
+                sp.Ne(el, 0, evaluate=False),
+                "EL ≠ 0 at the witness's worst point: some path is not stationary",
+            )
+        )
+        return VariationalDerivation(
+            L, jet, el, False, None, steps, witnesses, nonzero_at=dict(el_chk.witness.worst_point)
+        )
+
+    # EL ≡ 0 forces L affine in q̇ (the q̈ coefficient is ∂²L/∂q̇²) and closed: build F and check it.
+    affine = _prove_zero(sp.diff(L, jet.qdot, 2), dom, rewrites, "∂²L/∂q̇² ≡ 0")
+    A = sp.diff(L, jet.qdot)
+    B = sp.expand(L - A * jet.qdot)
+    if affine.refuted:
+        raise RuntimeError(f"EL ≡ 0 but L is not affine in q̇: {L}")  # impossible for one coordinate
+    closed = _prove_zero(sp.diff(A, jet.t) - sp.diff(B, jet.q), dom, rewrites, "∂A/∂t - ∂B/∂q ≡ 0")
+    F0 = _antiderivative(A, jet.q)
+    g_dot = B - sp.diff(F0, jet.t)
+    g_free = _prove_zero(sp.diff(g_dot, jet.q), dom, rewrites, "∂/∂q (B - ∂_t ∫A dq) ≡ 0")
+    g_dot = _at_any_q(sp.expand(g_dot), jet.q)
+    F = F0 + _antiderivative(g_dot, jet.t)
+    recomputed = _prove_zero(total_time_derivative(F, jet) - L, dom, rewrites, "dF/dt - L ≡ 0")
+    steps += [
+        Step(sp.Eq(sp.Symbol("A"), A), "A = ∂L/∂q̇; ∂²L/∂q̇² ≡ 0 so L = A q̇ + B"),
+        Step(sp.Eq(sp.Symbol("B"), B), "B = L - A q̇"),
+        Step(
+            sp.Eq(sp.diff(A, jet.t), sp.diff(B, jet.q), evaluate=False), "closedness ∂A/∂t = ∂B/∂q (proved)"
+        ),
+        Step(sp.Eq(sp.Symbol("F_0"), F0), "F_0 = ∫ A dq (σ in exponential form)"),
+        Step(sp.Eq(sp.Symbol("g'"), g_dot), "g' = B - ∂F_0/∂t depends on t only (proved)"),
+        Step(sp.Eq(sp.Symbol("F"), F), "F = F_0 + ∫ g' dt, defined up to an additive constant"),
+        *recomputed.steps,
+        Step(
+            sp.Eq(total_time_derivative(F, jet), L, evaluate=False),
+            "recomputation: dF/dt = L, so L is a null Lagrangian",
+        ),
+    ]
+    checks = (affine, closed, g_free, recomputed)
+    witnesses += [c.witness for c in checks]
+    if any(c.refuted for c in checks):
+        raise RuntimeError(f"EL ≡ 0 but the total derivative construction failed for {L}")
+    return VariationalDerivation(L, jet, el, True, F, steps, witnesses)
+
+
+def mp_function(expr: sp.Expr, symbols: Sequence[sp.Symbol]) -> Callable[..., mpmath.mpf]:
+    """Positional mpmath callable of ``expr`` with common subexpressions shared (for quadrature integrands,
+    evaluated thousands of times; ``witness.mp_lambdify`` is the keyword form for point witnesses)."""
+    return sp.lambdify(list(symbols), expr, modules=MPMATH_MODULES, cse=True)  # type: ignore[no-any-return]
+
+
+def action(
+    lagrangian: sp.Expr,
+    jet: Jet,
+    path: sp.Expr,
+    t0: float,
+    t1: float,
+    *,
+    digits: int = 50,
+) -> mpmath.mpf:
+    """∫_{t0}^{t1} L(q(t), q̇(t), t) dt along the explicit path q(t) = ``path`` (mpmath quadrature)."""
+    f = mp_function(lagrangian.subs({jet.qdot: sp.diff(path, jet.t), jet.q: path}), [jet.t])
+    with mpmath.workdps(digits):
+        return mpmath.quad(f, [t0, t1])
+
+
+def deformed_path_action(lagrangian: sp.Expr, jet: Jet) -> Callable[..., mpmath.mpf]:
+    """(a, b, s) ↦ ∫_0^1 L dt along q(t) = a + (b-a) t + s sin(πt): paths from a to b deformed by s.
+
+    The family used to witness that an action depends only on the endpoints (run inside ``workdps``).
+    """
+    f = mp_function(lagrangian, [jet.q, jet.qdot, jet.t])
+
+    def along(a: mpmath.mpf, b: mpmath.mpf, s: mpmath.mpf) -> mpmath.mpf:
+        def integrand(tt: mpmath.mpf) -> mpmath.mpf:
+            q = a + (b - a) * tt + s * mpmath.sin(mpmath.pi * tt)
+            return f(q, (b - a) + s * mpmath.pi * mpmath.cos(mpmath.pi * tt), tt)
+
+        return mpmath.quad(integrand, [0, 1])
+
+    return along
+
+
+def euler_lagrange_zero_outcome(
+    d: VariationalDerivation, *, interpretation: str, shown_as: str | None = None
+) -> Outcome:
+    """Decide "the EL equation of L reduces to 0 = 0": vacuous when L is a null Lagrangian.
+
+    ``interpretation`` is what the source reads into the identity; it does not follow when every path
+    satisfies the equation. ``shown_as`` is a form of F the caller has proved equal, as text.
+    """
+    figures: dict[str, Any] = {
+        "max_rel_residual_el": d.witnesses[0].max_rel_residual,
+        "euler_lagrange_identically_zero": d.identically_zero,
+        "null_lagrangian": d.is_null,
+        "closed_form_total_derivative": d.closed_form,
+    }
+    ev = Evidence(steps=list(d.steps), witnesses=list(d.witnesses), figures=figures)
+    if not d.identically_zero:
+        ev.counterexample = {
+            "jet_point": dict(d.nonzero_at or {}),
+            "euler_lagrange": sp.sstr(d.euler_lagrange),
+        }
+        return Outcome(Verdict.FAILS, "the Euler–Lagrange expression is not identically 0", evidence=ev)
+    return Outcome(
+        Verdict.HOLDS_VACUOUSLY,
+        f"EL ≡ 0 for every path because L = dF/dt with F = {shown_as or sp.sstr(d.total_derivative)}; "
+        f"the action depends only on the endpoints, so '{interpretation}' does not follow",
+        conditions=[
+            "true for every differentiable path z(t): the equation constrains nothing",
+            "L is a total time derivative (null Lagrangian); the action is F(z(t1)) - F(z(t0))",
+        ],
+        evidence=ev,
+    )
