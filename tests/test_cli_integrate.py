@@ -71,10 +71,11 @@ def test_writes_the_documented_keys_equal_to_the_api_run(data, tmp_path):
 
 def test_float32_and_name_without_suffix(data, tmp_path):
     out = tmp_path / "flow"
-    assert cli(*tiny_args(data, out, "--dtype", "float32", "--rtol", "1e-5", "--method", "RK45")) == 0
+    assert cli(*tiny_args(data, out, "--dtype", "float32", "--rtol", "1e-7", "--method", "RK45")) == 0
     assert out.is_file() and not (tmp_path / "flow.npz").exists()
     saved = np.load(out)
     assert saved["W_T0"].dtype == np.float32 and saved["shannon_entropy"].dtype == np.float64
+    assert "raised to rtol 1e-06, atol 1e-08" in str(saved["message"])
 
 
 def test_progress_and_quiet(data, tmp_path, capsys):

@@ -186,3 +186,12 @@ def test_nonfinite_state_stops_with_a_partial_run(monkeypatch):
     assert 0.0 < run.t_final <= 0.2 and run.t[-1] <= run.t_final
     assert 1 < len(run.t) < 51 and all(v.shape == (3, len(run.t)) for v in run.metrics.values())
     assert all(np.all(np.isfinite(lay.W)) for lay in run.params)
+
+
+def test_float32_tolerances_are_raised_to_what_float32_can_resolve():
+    p, X = small()
+    p32 = tuple(Layer(lay.W.astype(np.float32), lay.b.astype(np.float32)) for lay in p)
+    with pytest.warns(UserWarning, match="rtol 1e-06, atol 1e-08"):
+        r32 = integrate_flow(p32, X, T=0.5, rtol=1e-10, atol=1e-12, grid=2, dtype=np.float32)
+    floor = integrate_flow(p32, X, T=0.5, rtol=1e-6, atol=1e-8, grid=2, dtype=np.float32)
+    assert r32.nfev == floor.nfev and "raised" in r32.message

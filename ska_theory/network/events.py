@@ -38,10 +38,9 @@ class Event:
     direction: int
 
 
-def flow_events(flow: Flow, y0: np.ndarray, T: float) -> tuple[Event, ...]:
-    """The events of :data:`EVENTS` for a run of ``flow`` from ``y0`` over [0, T]."""
-    potential0 = flow.tensor_net_potential(y0)
-    rate0 = flow.observe(y0)["tensor_net_rate"]
+def flow_events(flow: Flow, potential0: np.ndarray, rate0: np.ndarray, T: float) -> tuple[Event, ...]:
+    """The events of :data:`EVENTS` for a run of ``flow`` over [0, T] from a state whose Tensor Net
+    potential is ``potential0`` and whose Tensor Net rate is ``rate0`` (per layer)."""
 
     def tensor_net_over_t(t: float, y: np.ndarray) -> np.ndarray:
         if t == 0.0:

@@ -16,6 +16,7 @@ view and no gather is needed per call.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -77,9 +78,10 @@ class Flow:
         self._row_order = np.concatenate([self.used_inputs, self.unused_inputs])
         self._k = len(self.used_inputs)
         self.X_used = np.ascontiguousarray(X[:, self.used_inputs], dtype=self.dtype)
+        self._X_used_T = np.ascontiguousarray(self.X_used.T)  # dW_1 = Xᵀ S: no transposed BLAS operand
 
         slots, at = [], 0
-        for fan_in, fan_out in zip(self.sizes[:-1], self.sizes[1:], strict=True):
+        for fan_in, fan_out in itertools.pairwise(self.sizes):
             w_end = at + fan_in * fan_out
             slots.append(_Slot(slice(at, w_end), slice(w_end, w_end + fan_out), (fan_in, fan_out)))
             at = w_end + fan_out
@@ -174,7 +176,7 @@ class Flow:
             S *= D
             S *= Z
             S *= self._scale
-            np.matmul(inp.T, S, out=dW)
+            np.matmul(self._X_used_T if i == 0 else inp.T, S, out=dW)
             S.sum(axis=0, out=db)
             if not np.isfinite(db).all():  # a NaN or ±inf in Z leaves a NaN in S, hence in db
                 raise NonFiniteState(i, "knowledge Z")
@@ -231,8 +233,8 @@ class Flow:
             Z = self._Z[i]
             np.matmul(inp, W, out=Z)
             Z += b
-            out[i] = tensor_net_potential(Z)
             inp = _sigmoid(Z, out=self._D[i])
+            out[i] = tensor_net_potential(Z, inp)
         return out
 
     def observe(self, y: np.ndarray) -> dict[str, np.ndarray]:
@@ -253,7 +255,7 @@ class Flow:
             rows["cosine"].append(cosine(Z.astype(np.float64, copy=False), dD.astype(np.float64, copy=False)))
             # Σ (D - ∇_z H) ⊙ dZ/dt = Σ D ⊙ dZ/dt - dH/dt (SKA-2 eq. 8, continuous form eq. 27)
             rows["tensor_net_rate"].append(_dot64(D, dZ) - rate)
-            rows["tensor_net_potential"].append(tensor_net_potential(Z))
+            rows["tensor_net_potential"].append(tensor_net_potential(Z, D))
         return {k: np.array(v) for k, v in rows.items()}
 
 

@@ -44,13 +44,15 @@ def tensor_net_code_sign(Z: np.ndarray, D: np.ndarray, delta_Z: np.ndarray) -> f
     return float(np.sum(delta_Z * (D + entropy_gradient_z(Z, D))))
 
 
-def tensor_net_potential(Z: np.ndarray) -> float:
+def tensor_net_potential(Z: np.ndarray, D: np.ndarray | None = None) -> float:
     """Σ F(Z) with F(z) = softplus(z) - H_b(σ(z)) in bits, so F' = σ - ∇_z H (SKA-2 eqs. 26–27).
 
     Each entry of the Tensor Net integrand depends on its own z only, so the running Tensor Net is
     the difference of this potential between the end and the start of the path, for any path.
     Written as (1 - 1/ln2) softplus(z) + z σ(z)/ln2 (H_b in nats is softplus(z) - z σ(z)); float64.
+    ``D`` = σ(Z) when already at hand.
     """
     Z = np.asarray(Z, dtype=np.float64)
+    D = expit(Z) if D is None else np.asarray(D, dtype=np.float64)
     softplus = np.log1p(np.exp(-np.abs(Z))) + np.maximum(Z, 0.0)  # = log(1 + e^z) without overflow
-    return float((1.0 - INV_LN2) * softplus.sum() + INV_LN2 * np.vdot(Z, expit(Z)))
+    return float((1.0 - INV_LN2) * softplus.sum() + INV_LN2 * np.vdot(Z, D))
