@@ -273,7 +273,10 @@ def characteristic_time(ctx: Context) -> Outcome:
         Verdict.NOT_SUPPORTED,
         f"not intrinsic: {fmt(worst)}; per-layer exponents of the steepest entropy descent {layer_exps}: "
         f"layer 1 follows the data (λ_1 ∝ c^{exps['lambda_1']:.2f}), deeper layers their widths; "
-        f"at c = 1 the latest event is at t = {at_one['entropy_rate_min']:.3f}",
+        f"at c = 1 the latest event is at t = {at_one['entropy_rate_min']:.3f}"
+        + "".join(
+            f"; {n}: {table[n]['network']['entropy_rate_min']:.3f}" for n in table if not n.startswith("c=")
+        ),
         conditions,
         evidence,
     )
