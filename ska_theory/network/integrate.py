@@ -147,7 +147,9 @@ def integrate_flow(
             for j, e in enumerate(watched):
                 new = e.values(t_now, y_now)
                 for layer in crossings(g_old[j], new, e.direction):
-                    found[e.name][layer].append(locate(e, int(layer), sol, t_old, t_now))
+                    root = locate(e, int(layer), sol, t_old, t_now)
+                    if root > 0.0:  # never the start itself (a layer at rest there)
+                        found[e.name][layer].append(root)
                 g_old[j] = new
             while len(rows) < grid and t_grid[len(rows)] <= t_now:
                 tg = t_grid[len(rows)]
