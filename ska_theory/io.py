@@ -33,6 +33,10 @@ def atomic_write(path: Path, writer: Callable[[Path], object], *, suffix: str = 
     tmp = Path(tmp_name)
     try:
         writer(tmp)
+        # mkstemp creates 0600; give the file the permissions a plain open() would have.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -83,3 +83,23 @@ def test_check_cli_exit_codes(tmp_path, capsys):
     assert main(["check", "--only", "zzz*"]) == 2
     assert main(["check", *only, "--json", str(tmp_path / "missing" / "x.json")]) == 2
     assert main(["check", "--bogus"]) == 2
+
+
+def test_atomic_write_leaves_nothing_on_error_and_uses_normal_permissions(tmp_path):
+    import os
+
+    from ska_theory.io import atomic_write, atomic_write_text
+
+    target = tmp_path / "out.txt"
+
+    def boom(p):
+        p.write_text("half")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        atomic_write(target, boom)
+    assert list(tmp_path.iterdir()) == []
+    atomic_write_text(target, "ok")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.read_text() == "ok" and (target.stat().st_mode & 0o777) == (0o666 & ~umask)

@@ -1,0 +1,35 @@
+"""Reports of the claims registry: one HTML page and one PDF, both deterministic.
+
+``build_document`` turns decided claims into a :class:`~ska_theory.report.document.Document`; each
+renderer typesets that document and computes nothing of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ska_theory.report.build import build_document
+from ska_theory.report.document import Document
+from ska_theory.report.html import render_html
+from ska_theory.report.pdf import render_pdf
+
+# Output file names inside the report directory.
+REPORT_FILES: dict[str, str] = {"html": "ska-theory-report.html", "pdf": "ska-theory-report.pdf"}
+CLAIMS_FILE = "claims.json"
+TIMINGS_FILE = "timings.json"
+
+RENDERERS: dict[str, Callable[[Document], bytes]] = {
+    "html": lambda doc: render_html(doc).encode("utf-8"),
+    "pdf": render_pdf,
+}
+
+__all__ = [
+    "CLAIMS_FILE",
+    "RENDERERS",
+    "REPORT_FILES",
+    "TIMINGS_FILE",
+    "Document",
+    "build_document",
+    "render_html",
+    "render_pdf",
+]
