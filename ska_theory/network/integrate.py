@@ -38,7 +38,7 @@ class FlowRun:
     t: np.ndarray  # the user grid (t_eval) up to where the run got, never the solver's own steps
     metrics: dict[str, np.ndarray]  # each (L, len(t)); keys: flow.METRICS
     events: dict[str, list[np.ndarray]]  # 'tensor_net_zero', 'entropy_rate_min': per layer, times
-    nfev: int  # right-hand-side evaluations by the solver (metrics and events not counted)
+    nfev: int  # RHS evaluations by the solver, with DOP853's 3 per interpolated step; not metrics/events
     params: Params  # at T, or at the last accepted step when the run failed
     status: str  # 'finished' or 'failed'
     message: str
