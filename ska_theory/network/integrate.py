@@ -14,8 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.integrate import DOP853, RK23, RK45
-from scipy.integrate._ivp.base import OdeSolver
+from scipy.integrate import DOP853, RK23, RK45, OdeSolver
 from tqdm import tqdm
 
 from ska_theory.errors import UsageError
