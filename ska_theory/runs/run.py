@@ -1,0 +1,208 @@
+"""One run: the engine called on a :class:`RunConfig`, and its result as plain numpy arrays."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from ska_theory.errors import UsageError
+from ska_theory.network.data import load_dataset
+from ska_theory.network.params import Layer, Params, check_layers, init_params, layer_sizes, load_params
+from ska_theory.runs.config import RunConfig, file_sha256
+
+
+@dataclass(frozen=True, eq=False)
+class RunResult:
+    """What a run produced: per-layer metric histories on ``t``, flow events, final parameters.
+
+    ``metrics[name]`` has shape (L, n_cols), its columns at :meth:`times` ``(name)``; discrete runs
+    record step metrics at ``t`` and state metrics and ``output_mean`` rows at ``t_state`` (None for the
+    flow, whose metrics are all on ``t``). Flow only (None for discrete runs): ``events[name][l]``, the
+    event times of layer l; ``nfev``, right-hand-side evaluations; ``n_steps``, accepted solver steps;
+    ``t_final``, the time of ``params`` (before T when the run failed). ``status`` is ``finished`` or
+    ``failed``, with the integrator's ``message``.
+    """
+
+    config: RunConfig
+    t: np.ndarray
+    t_state: np.ndarray | None
+    metrics: Mapping[str, np.ndarray]
+    events: Mapping[str, tuple[np.ndarray, ...]]
+    params: Params
+    output_mean: np.ndarray | None
+    nfev: int | None
+    n_steps: int | None
+    t_final: float | None
+    status: str
+    message: str
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Flat name -> array form (``.npz`` keys), the inverse of :meth:`from_arrays`."""
+        out: dict[str, np.ndarray] = {
+            "t": self.t,
+            "status": np.array(self.status),
+            "message": np.array(self.message),
+        }
+        for name, values in self.metrics.items():
+            out[f"metrics/{name}"] = values
+        for name, per_layer in self.events.items():
+            for layer, times in enumerate(per_layer):
+                out[f"events/{name}/{layer}"] = times
+        for i, lay in enumerate(self.params):
+            out[f"params/W{i}"], out[f"params/b{i}"] = lay.W, lay.b
+        if self.t_state is not None:
+            out["t_state"] = self.t_state
+        if self.output_mean is not None:
+            out["output_mean"] = self.output_mean
+        if self.nfev is not None:
+            out["nfev"] = np.array(self.nfev, dtype=np.int64)
+        if self.n_steps is not None:
+            out["n_steps"] = np.array(self.n_steps, dtype=np.int64)
+        if self.t_final is not None:
+            out["t_final"] = np.array(self.t_final, dtype=np.float64)
+        return out
+
+    @classmethod
+    def from_arrays(cls, config: RunConfig, arrays: Mapping[str, np.ndarray]) -> RunResult:
+        metrics: dict[str, np.ndarray] = {}
+        events: dict[str, dict[int, np.ndarray]] = {}
+        weights: dict[str, np.ndarray] = {}
+        for key, value in arrays.items():
+            group, _, name = key.partition("/")
+            if group == "metrics":
+                metrics[name] = value
+            elif group == "events":
+                event, _, layer = name.rpartition("/")
+                events.setdefault(event, {})[int(layer)] = value
+            elif group == "params":
+                weights[name] = value
+        n_layers = len(weights) // 2
+        params = tuple(Layer(weights[f"W{i}"], weights[f"b{i}"]) for i in range(n_layers))
+        return cls(
+            config=config,
+            t=arrays["t"],
+            t_state=arrays.get("t_state"),
+            metrics=metrics,
+            events={name: tuple(per[i] for i in range(len(per))) for name, per in events.items()},
+            params=params,
+            output_mean=arrays.get("output_mean"),
+            nfev=int(arrays["nfev"]) if "nfev" in arrays else None,
+            n_steps=int(arrays["n_steps"]) if "n_steps" in arrays else None,
+            t_final=float(arrays["t_final"]) if "t_final" in arrays else None,
+            status=str(arrays["status"]),
+            message=str(arrays["message"]),
+        )
+
+    def times(self, name: str) -> np.ndarray:
+        """The times of the columns of ``metrics[name]``."""
+        if self.t_state is not None and self.metrics[name].shape[1] == len(self.t_state):
+            return self.t_state
+        return self.t
+
+    def identical(self, other: RunResult) -> bool:
+        """Same config and the same arrays bit for bit (dtype, shape and bytes)."""
+        a, b = self.arrays(), other.arrays()
+        return (
+            self.config == other.config
+            and a.keys() == b.keys()
+            and all(
+                a[k].dtype == b[k].dtype and a[k].shape == b[k].shape and a[k].tobytes() == b[k].tobytes()
+                for k in a
+            )
+        )
+
+
+def _unchanged(name: str, path: str, digest: str | None) -> Path:
+    """The input file, after checking it still has the content the config was made with."""
+    if digest is not None and (not Path(path).is_file() or file_sha256(Path(path)) != digest):
+        raise UsageError(f"{name}={path!r}: file changed or missing since the config was made")
+    return Path(path)
+
+
+def prepare(config: RunConfig) -> tuple[Params, np.ndarray]:
+    """Initial parameters and the input X (already multiplied by ``input_scale``), validated."""
+    data = (
+        config.data
+        if config.data_sha256 is None
+        else str(_unchanged("data", config.data, config.data_sha256))
+    )
+    dataset = load_dataset(data)
+    sizes = check_layers(config.layers or (), dataset.n_features)
+    if config.weights is not None:
+        params0 = load_params(_unchanged("weights", config.weights, config.weights_sha256))
+        if layer_sizes(params0) != sizes:
+            raise UsageError(
+                f"layers={list(sizes)}: the weights file {config.weights!r} has layers "
+                f"{list(layer_sizes(params0))}"
+            )
+    else:
+        assert config.seed is not None and config.scale is not None  # filled in by RunConfig
+        params0 = init_params(sizes, seed=config.seed, scale=config.scale)
+    return params0, dataset.X * config.input_scale
+
+
+def run(config: RunConfig, *, progress: bool = False) -> RunResult:
+    """Run the engine ``config.kind`` names; BLAS is held to one thread so any process gives the same bits."""
+    params0, X = prepare(config)
+    dtype = np.dtype(config.dtype or "float64").type
+    with threadpool_limits(limits=1, user_api="blas"):
+        if config.kind == "discrete":
+            from ska_theory.network.discrete import run_discrete
+
+            assert config.variant is not None and config.eta is not None and config.steps is not None
+            d = run_discrete(
+                params0,
+                X,
+                variant=config.variant,  # type: ignore[arg-type]
+                eta=config.eta,
+                steps=config.steps,
+                dtype=dtype,
+                progress=progress,
+            )
+            return RunResult(
+                config,
+                d.t,
+                d.t_state,
+                d.metrics,
+                {},
+                d.params,
+                d.output_mean,
+                None,
+                None,
+                None,
+                "finished",
+                "",
+            )
+        from ska_theory.network.integrate import integrate_flow
+
+        assert config.T and config.method and config.rtol and config.atol and config.grid
+        f = integrate_flow(
+            params0,
+            X,
+            T=config.T,
+            method=config.method,
+            rtol=config.rtol,
+            atol=config.atol,
+            grid=config.grid,
+            dtype=dtype,
+            progress=progress,
+        )
+        events = {name: tuple(per_layer) for name, per_layer in f.events.items()}
+        return RunResult(
+            config,
+            f.t,
+            None,
+            f.metrics,
+            events,
+            f.params,
+            None,
+            int(f.nfev),
+            int(f.n_steps),
+            float(f.t_final),
+            str(f.status),
+            f.message,
+        )
