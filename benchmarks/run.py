@@ -1,6 +1,6 @@
 """Benchmarks of the continuous-flow engine; prints ratios measured in this one run (not a test).
 
-    python benchmarks/run.py [--rounds 15] [--skip-defaults]
+    python benchmarks/run.py [--rounds 15] [--sections 1,2,3,4] [--threads 1]
 
 1. RHS efficiency on 784-256-128-64-10 / MNIST subset, float64 and float32: one ``Flow`` evaluation
    against (a) only the dense matrix products of the plain formula (forward X W_l and backward
@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
+from threadpoolctl import threadpool_info, threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -43,17 +44,23 @@ T = 0.5
 R = TypeVar("R")
 
 
-def interleaved(fns: dict[str, Callable[[], object]], rounds: int) -> dict[str, tuple[float, float]]:
-    """(min, median) seconds of each callable, timed one after the other in every round."""
+def interleaved(fns: dict[str, Callable[[], object]], rounds: int) -> dict[str, tuple[float, float, float]]:
+    """(min wall, median wall, min CPU) seconds of each callable, timed in turn in every round.
+
+    The CPU time of this process is the steadier measure on a shared machine with ``--threads 1``
+    (with several BLAS threads it also counts their busy-waiting).
+    """
     for f in fns.values():
         f()  # warm-up: buffers, BLAS threads
     times: dict[str, list[float]] = {k: [] for k in fns}
+    cpu: dict[str, list[float]] = {k: [] for k in fns}
     for _ in range(rounds):
         for k, f in fns.items():
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             f()
             times[k].append(time.perf_counter() - t0)
-    return {k: (min(v), statistics.median(v)) for k, v in times.items()}
+            cpu[k].append(time.process_time() - c0)
+    return {k: (min(v), statistics.median(v), min(cpu[k])) for k, v in times.items()}
 
 
 def wall(f: Callable[[], R]) -> tuple[float, R]:
@@ -112,8 +119,9 @@ def rhs_efficiency(X64: np.ndarray, rounds: int) -> None:
             f"({d[1] * 1e3:.2f}), plain RHS {p[0] * 1e3:.2f} ({p[1] * 1e3:.2f})"
         )
         print(
-            f"  {name}: RHS / dense products = {r[0] / d[0]:.3f} (medians {r[1] / d[1]:.3f}; goal <= 1.0);"
-            f" RHS / plain RHS = {r[0] / p[0]:.3f} (medians {r[1] / p[1]:.3f}; goal <= 0.65)"
+            f"  {name}: RHS / dense products = {r[0] / d[0]:.3f} (medians {r[1] / d[1]:.3f}, "
+            f"CPU {r[2] / d[2]:.3f}; goal <= 1.0); RHS / plain RHS = {r[0] / p[0]:.3f} "
+            f"(medians {r[1] / p[1]:.3f}, CPU {r[2] / p[2]:.3f}; goal <= 0.65)"
         )
 
 
@@ -178,7 +186,7 @@ def adaptive_vs_euler(X: np.ndarray, params: Params, rounds: int) -> None:
         )
 
     times = interleaved({"euler": euler, "adaptive": adaptive}, rounds)
-    (te, te_med), (ta, ta_med) = times["euler"], times["adaptive"]
+    (te, te_med, te_cpu), (ta, ta_med, ta_cpu) = times["euler"], times["adaptive"]
     print(
         f"  cheapest: {method} rtol {rtol:.0e} (atol rtol/100), error {err:.2e}: {nfev} evaluations vs {K} "
         f"-> {K / nfev:.1f}x fewer (goal >= 13x)"
@@ -186,7 +194,7 @@ def adaptive_vs_euler(X: np.ndarray, params: Params, rounds: int) -> None:
     print(
         f"  wall (min of {rounds} interleaved runs, entropy at T included): adaptive {ta:.2f} s, "
         f"Euler on the same RHS {te:.2f} s -> {te / ta:.1f}x less "
-        f"(medians {te_med / ta_med:.1f}x; goal >= 10x); "
+        f"(medians {te_med / ta_med:.1f}x, CPU {te_cpu / ta_cpu:.1f}x; goal >= 10x); "
         f"run_discrete {t_disc:.2f} s -> {t_disc / ta:.1f}x"
     )
 
@@ -220,19 +228,30 @@ def defaults_run(X: np.ndarray, params: Params) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rounds", type=int, default=15, help="timing rounds for the RHS ratios")
-    ap.add_argument("--skip-defaults", action="store_true", help="skip section 4 (the longest)")
+    ap.add_argument(
+        "--sections",
+        default="1,2,3,4",
+        help="comma-separated sections to run (default: all; 4 is the longest)",
+    )
+    ap.add_argument("--threads", type=int, default=None, help="limit BLAS threads (default: as configured)")
     args = ap.parse_args()
+    if args.threads is not None:
+        threadpool_limits(args.threads)
     print(
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, NumPy {np.__version__}, "
         f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}, "
-        f"load average {os.getloadavg()[0]:.1f} at start"
+        f"BLAS threads {threadpool_info()[0]['num_threads']}, load average {os.getloadavg()[0]:.1f} at start"
     )
     X = load_dataset().X
     params = load_params(WEIGHTS)
-    rhs_efficiency(X, args.rounds)
-    adaptive_vs_euler(X, params, 3)
-    discrete_reference(X)
-    if not args.skip_defaults:
+    sections = {int(k) for k in args.sections.split(",")}
+    if 1 in sections:
+        rhs_efficiency(X, args.rounds)
+    if 2 in sections:
+        adaptive_vs_euler(X, params, 3)
+    if 3 in sections:
+        discrete_reference(X)
+    if 4 in sections:
         defaults_run(X, params)
     print(f"\nload average {os.getloadavg()[0]:.1f} at the end")
 

@@ -44,16 +44,21 @@ CLAIMS: list[Claim] = []
     into=CLAIMS,
 )
 def entropy_gradient_z_claim(ctx: Context) -> Outcome:
+    return decide_gradient_z(entropy_gradient_z(z), "eq. 31")
+
+
+def decide_gradient_z(candidate: sp.Expr, what: str) -> Outcome:
+    """Decide ``∂H/∂z == candidate`` for H = H_b(σ(z)); a wrong candidate gets ``fails``."""
     # H as a state function of z is H_b(σ(z)) up to a constant (entropy.path-independence);
     # the constant drops out of the gradient, so no limit of integration is needed here.
     H = binary_entropy_bits(sigma(z))
     grad = sp.diff(H, z)
     chk = check_identity(
         grad,
-        entropy_gradient_z(z),
+        candidate,
         {z: (-40.0, 40.0)},
         [logit_rewrite(z), EXPAND],
-        description="d/dz H_b(σ(z)) vs -(1/ln2) z σ(z)(1-σ(z))",
+        description=f"d/dz H_b(σ(z)) vs {candidate}",
     )
     steps = [
         Step(sp.Eq(sp.Symbol("H"), H), "H = H_b(σ(z)) + const (path independence)"),
@@ -63,7 +68,7 @@ def entropy_gradient_z_claim(ctx: Context) -> Outcome:
     if chk.refuted:
         return Outcome(
             Verdict.FAILS,
-            "numeric witness contradicts eq. 31",
+            f"the numeric witness contradicts {what} at z = {chk.witness.worst_point['z']:.6g}",
             evidence=Evidence(
                 steps=steps, witnesses=[chk.witness], counterexample=dict(chk.witness.worst_point)
             ),

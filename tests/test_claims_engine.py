@@ -103,3 +103,15 @@ def test_atomic_write_leaves_nothing_on_error_and_uses_normal_permissions(tmp_pa
     umask = os.umask(0)
     os.umask(umask)
     assert target.read_text() == "ok" and (target.stat().st_mode & 0o777) == (0o666 & ~umask)
+
+
+def test_deliberately_wrong_identity_gets_fails_with_counterexample():
+    # The authors' code uses +(1/ln2) z σ'(z) for ∇_z H: the same decision procedure must refute it.
+    from proofs.flow import decide_gradient_z
+    from ska_theory.symbolic.definitions import LN2
+
+    o = decide_gradient_z(z * sigma(z) * (1 - sigma(z)) / LN2, "the code's sign")
+    assert o.verdict is Verdict.FAILS
+    zz = o.evidence.counterexample["z"]
+    true_grad = -zz * float(sigma(zz).evalf()) * (1 - float(sigma(zz).evalf())) / float(LN2)
+    assert abs(true_grad) > 1e-3  # a real counterexample: the two sides differ by 2|∇H| there
