@@ -9,14 +9,14 @@ import pytest
 from report_samples import sample_results
 
 from ska_theory.cli import main
-from ska_theory.report import CLAIMS_FILE, REPORT_FILES, TIMINGS_FILE
+from ska_theory.report import CLAIMS_FILE, FIGURES_DIR, REPORT_FILES, TIMINGS_FILE
 
 ONE = "flow.entropy-gradient-z"  # a fast real claim
 OUTPUTS = (REPORT_FILES["html"], REPORT_FILES["pdf"], CLAIMS_FILE)
 
 
 def _files(d: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(d.iterdir())}
+    return {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
@@ -32,9 +32,19 @@ def test_regenerating_gives_byte_identical_files(tmp_path: Path, fake_registry: 
     assert main(["report", "--out", str(a), "--quiet"]) == 0
     assert main(["report", "--out", str(b), "--quiet"]) == 0
     fa, fb = _files(a), _files(b)
-    assert set(fa) == {*OUTPUTS, TIMINGS_FILE}
-    for name in OUTPUTS:
+    plots = {
+        f"{FIGURES_DIR}/{c.id}--{p.name}.svg": p.svg for c, o in sample_results() for p in o.evidence.plots
+    }
+    assert plots, "the samples must include a numeric claim with a figure"
+    assert set(fa) == {*OUTPUTS, TIMINGS_FILE, *plots}
+    for name in [*OUTPUTS, *plots]:
         assert fa[name] == fb[name], f"{name} differs between two runs"
+    assert all(fa[name].decode() == svg for name, svg in plots.items())
+    # A figure no claim produces any more is removed by the next full run.
+    stale = a / FIGURES_DIR / "gone--old.svg"
+    stale.write_text("<svg/>")
+    assert main(["report", "--out", str(a), "--quiet"]) == 0
+    assert not stale.exists()
     html = fa[REPORT_FILES["html"]].decode()
     for cid in fake_registry:
         assert f'id="claim-{cid}"' in html

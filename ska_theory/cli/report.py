@@ -15,7 +15,7 @@ from ska_theory.claims.registry import discover, select
 from ska_theory.errors import UsageError
 from ska_theory.io import atomic_write_bytes, atomic_write_text, dump_json
 from ska_theory.provenance import provenance
-from ska_theory.report import CLAIMS_FILE, RENDERERS, REPORT_FILES, TIMINGS_FILE, build_document
+from ska_theory.report import CLAIMS_FILE, FIGURES_DIR, RENDERERS, REPORT_FILES, TIMINGS_FILE, build_document
 
 DEFAULT_OUT = Path("reports")
 
@@ -107,11 +107,25 @@ def run(args: argparse.Namespace) -> int:
         outputs[REPORT_FILES[fmt]] = RENDERERS[fmt](document)
         render_seconds[fmt] = time.perf_counter() - t0
     outputs[CLAIMS_FILE] = dump_json(record).encode("utf-8")
+    # The numeric studies' figures also as standalone SVG files, for citing outside the reports.
+    figures = {
+        f"{FIGURES_DIR}/{c.id}--{plot.name}.svg": plot.svg.encode("utf-8")
+        for c, o in pairs
+        for plot in o.evidence.plots
+    }
 
     try:
         args.out.mkdir(parents=True, exist_ok=True)
         for name, data in outputs.items():
             atomic_write_bytes(args.out / name, data)
+        if figures:
+            (args.out / FIGURES_DIR).mkdir(exist_ok=True)
+        for name, data in figures.items():
+            atomic_write_bytes(args.out / name, data)
+        if not args.only:  # a full run owns the figures directory: drop figures no claim produces now
+            for stale in sorted((args.out / FIGURES_DIR).glob("*.svg")):
+                if f"{FIGURES_DIR}/{stale.name}" not in figures:
+                    stale.unlink()
     except OSError as e:
         raise UsageError(f"--out {str(args.out)!r}: cannot write ({e.strerror})") from e
     total = time.perf_counter() - t_start
@@ -130,6 +144,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"verdict changed: {change}", file=sys.stderr)
     for name, data in outputs.items():
         print(f"wrote {args.out / name} ({len(data) / 1024:.0f} KiB)")
+    if figures:
+        size = sum(len(d) for d in figures.values()) / 1024
+        print(f"wrote {len(figures)} figures to {args.out / FIGURES_DIR}/ ({size:.0f} KiB)")
     if not args.quiet:
         claim_time = sum(sec for _, _, sec in results)
         rendered = ", ".join(f"{fmt} {sec:.2f} s" for fmt, sec in render_seconds.items())

@@ -17,6 +17,7 @@ from ska_theory.report.pdf import render_pdf
 REPORT_FILES: dict[str, str] = {"html": "ska-theory-report.html", "pdf": "ska-theory-report.pdf"}
 CLAIMS_FILE = "claims.json"
 TIMINGS_FILE = "timings.json"
+FIGURES_DIR = "figures"  # the numeric claims' plots as standalone SVG files
 
 RENDERERS: dict[str, Callable[[Document], bytes]] = {
     "html": lambda doc: render_html(doc).encode("utf-8"),
@@ -25,6 +26,7 @@ RENDERERS: dict[str, Callable[[Document], bytes]] = {
 
 __all__ = [
     "CLAIMS_FILE",
+    "FIGURES_DIR",
     "RENDERERS",
     "REPORT_FILES",
     "TIMINGS_FILE",
