@@ -44,7 +44,7 @@ from ska_theory.network.forward import forward
 from ska_theory.network.params import Params
 from ska_theory.plotting import svg_figure
 from ska_theory.runs.config import RunConfig
-from ska_theory.runs.run import RunResult, prepare
+from ska_theory.runs.execute import RunResult, prepare
 
 SCALES: tuple[float, ...] = (0.5, 1.0, 2.0)
 HORIZON = {"quick": 2.0, "full": 5.0}

@@ -12,10 +12,10 @@ from ska_theory.cli import main
 from ska_theory.errors import UsageError
 from ska_theory.runs import Cache, RunConfig, load_sweep, sweep
 from ska_theory.runs.cache import environment
-from ska_theory.runs.sweep import _check_worker, expand
+from ska_theory.runs.parallel import _check_worker, expand
 
 # The package re-exports the function sweep(), which hides the module of the same name.
-sweep_module = importlib.import_module("ska_theory.runs.sweep")
+sweep_module = importlib.import_module("ska_theory.runs.parallel")
 
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "sims" / "example.toml"

@@ -11,11 +11,10 @@ import numpy as np
 from ska_theory.cli.model_options import add_model_options, dtype_from_args, model_from_args
 from ska_theory.errors import UsageError
 from ska_theory.io import atomic_write, check_writable
-from ska_theory.network.discrete import VARIANTS, DiscreteRun, run_discrete
+from ska_theory.network.discrete import DEFAULT_DTYPE, VARIANTS, DiscreteRun, run_discrete
 from ska_theory.network.params import save_params
 
 # The default dtype per variant: the authors ran float32 (PyTorch), the paper's equation is exact maths.
-DEFAULT_DTYPE: dict[str, type] = {"paper": np.float64, "reference-code": np.float32}
 
 EPILOG = """\
 output (.npz), L = number of layers, K = --steps, every array in the run's dtype:

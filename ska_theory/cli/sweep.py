@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from ska_theory.runs.cache import Cache, default_cache_dir
-from ska_theory.runs.sweep import load_sweep, summary_table, sweep
+from ska_theory.runs.parallel import load_sweep, summary_table, sweep
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

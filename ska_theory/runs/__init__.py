@@ -6,8 +6,8 @@
 
 from ska_theory.runs.cache import Cache, cache_key, cached_run, default_cache_dir
 from ska_theory.runs.config import RunConfig
-from ska_theory.runs.run import RunResult, run
-from ska_theory.runs.sweep import Sweep, SweepItem, load_sweep, sweep
+from ska_theory.runs.execute import RunResult, run
+from ska_theory.runs.parallel import Sweep, SweepItem, load_sweep, sweep
 
 __all__ = [
     "Cache",

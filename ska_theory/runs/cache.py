@@ -28,7 +28,7 @@ from ska_theory.errors import UsageError
 from ska_theory.io import atomic_write_bytes, atomic_write_text, dump_json
 from ska_theory.provenance import git_state
 from ska_theory.runs.config import RunConfig
-from ska_theory.runs.run import RunResult, run
+from ska_theory.runs.execute import RunResult, run
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ska_theory.errors import UsageError
 from ska_theory.network.data import BUNDLED, DEFAULT_DATA
+from ska_theory.network.discrete import DEFAULT_DTYPE as DISCRETE_DEFAULT_DTYPE
 from ska_theory.network.integrate import EXPLICIT
 from ska_theory.network.params import DEFAULT_LAYERS, layer_sizes, load_params
 
@@ -39,8 +42,11 @@ KIND_DEFAULTS: dict[str, Any] = {
     "atol": 1e-10,
     "grid": 501,
 }
-# float32 for the authors' code (they ran PyTorch float32), float64 otherwise; as ``ska-theory discrete``.
-DEFAULT_DTYPE: dict[str, str] = {"paper": "float64", "reference-code": "float32", "continuous": "float64"}
+# The discrete engine's per-variant default (float32 for the authors' code), float64 for the flow.
+DEFAULT_DTYPE: dict[str, str] = {
+    **{variant: np.dtype(dt).name for variant, dt in DISCRETE_DEFAULT_DTYPE.items()},
+    "continuous": "float64",
+}
 DEFAULT_SEED = 0
 DEFAULT_SCALE = 0.01  # as init_params
 

@@ -17,8 +17,10 @@ from ska_theory.network.discrete.reference_code import ReferenceCodeSKA
 from ska_theory.network.params import Params
 
 VARIANTS: dict[str, type[DiscreteSKA]] = {"paper": PaperSKA, "reference-code": ReferenceCodeSKA}
+# The authors' implementation ran in float32 (PyTorch default); the paper's Euler scheme defaults to float64.
+DEFAULT_DTYPE: dict[str, type] = {"paper": np.float64, "reference-code": np.float32}
 
-__all__ = ["METRICS", "VARIANTS", "DiscreteRun", "run_discrete"]
+__all__ = ["DEFAULT_DTYPE", "METRICS", "VARIANTS", "DiscreteRun", "run_discrete"]
 
 
 def run_discrete(

@@ -38,7 +38,7 @@ from ska_theory.errors import UsageError
 from ska_theory.network.data import BUNDLED
 from ska_theory.runs.cache import Cache, cache_key, environment
 from ska_theory.runs.config import RunConfig
-from ska_theory.runs.run import RunResult, prepare, run
+from ska_theory.runs.execute import RunResult, prepare, run
 
 TOP_LEVEL = ("name", "description", "base", "grid", "cases")
 CONNECT_TIMEOUT = "10s"  # to reach a Dask scheduler
