@@ -191,13 +191,14 @@ def weight_ode_claim(ctx: Context) -> Outcome:
         )
         local_ok &= proven and w.agrees
         witnesses.append(w)
+        shown = ps[0]
         steps.append(
             Step(
-                sp.Eq(
-                    sp.Matrix([v[p] for p in ps]), sp.Matrix([sp.Symbol(f"-dH{i + 1}/d{p}/N") for p in ps])
-                ),
-                f"layer {i + 1} of a 2-2-1 network, N = 2: every entry reduced to 0 by the logit rewrite and "
-                "expansion (H^(l) = Σ_{n,k} H_b(D_l) in bits; D_{l-1} does not depend on θ_l)",
+                sp.Eq(sp.Symbol(f"d{shown}/dt"), net.velocity(abbreviated=True)[shown]),
+                f"layer {i + 1} of a 2-2-1 network, N = 2, in z<l>_<n><k> = Z_l[n, k]; this and the other "
+                f"{len(ps) - 1} entries of θ_{i + 1} = (W, b) equal -∂(H^({i + 1})/N)/∂θ: the difference "
+                "reduced to 0 by the logit rewrite and expansion (H^(l) = Σ_{n,k} H_b(D_l) in bits; "
+                "D_{l-1} does not depend on θ_l)",
             )
         )
 

@@ -306,3 +306,18 @@ def test_single_neuron_grows_like_log_t(outcomes):
     zz = 100.0
     t = LN2 / 2 * (expi(zz) + expi(-zz) + 2 * np.log(zz) - (expi(1.0) + expi(-1.0)))
     assert np.log(t) / zz == pytest.approx(ratios["100"], rel=1e-9)
+
+
+def test_abbreviated_velocity_is_the_velocity_with_knowledge_symbols_substituted():
+    import sympy as sp
+
+    from ska_theory.symbolic.tiny_network import tiny_network
+
+    net = tiny_network((2, 2, 1), 2)
+    Zsym, _ = net.knowledge_symbols()
+    Zs, _ = net.forward()
+    back = {s: e for Zm, Em in zip(Zsym, Zs, strict=True) for s, e in zip(Zm, Em, strict=True)}
+    full, short = net.velocity(), net.velocity(abbreviated=True)
+    assert set(full) == set(short)
+    for p in full:
+        assert sp.expand(short[p].xreplace(back) - full[p]) == 0

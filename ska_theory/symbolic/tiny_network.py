@@ -67,9 +67,17 @@ class TinyNetwork:
             inp = Ds[-1]
         return Zs, Ds
 
-    def velocity(self) -> dict[sp.Symbol, sp.Expr]:
-        """d(param)/dt for every parameter: the outer-product form of SKA-2 eqs. 3–4, mean over samples."""
-        Zs, Ds = self.forward()
+    def knowledge_symbols(self) -> tuple[list[sp.Matrix], list[sp.Matrix]]:
+        """Z_l as plain symbols z<l>_<n><k> and D_l = σ(Z_l): the forward pass abbreviated for display."""
+        Zs = [_symbols(f"z{i + 1}", self.n_samples, W.shape[1]) for i, W in enumerate(self.Ws)]
+        return Zs, [Z.applyfunc(sigma) for Z in Zs]
+
+    def velocity(self, *, abbreviated: bool = False) -> dict[sp.Symbol, sp.Expr]:
+        """d(param)/dt for every parameter: the outer-product form of SKA-2 eqs. 3–4, mean over samples.
+
+        ``abbreviated`` writes it in the knowledge symbols z<l>_<n><k> (for display) instead of the weights.
+        """
+        Zs, Ds = self.knowledge_symbols() if abbreviated else self.forward()
         inputs = [self.X, *Ds[:-1]]
         n = self.n_samples
         out: dict[sp.Symbol, sp.Expr] = {}
