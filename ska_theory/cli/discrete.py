@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 import numpy as np
 
-from ska_theory.cli.model_options import add_model_options, dtype_from_args, model_from_args
+from ska_theory.cli.model_options import (
+    add_model_options,
+    add_output_options,
+    dtype_from_args,
+    model_from_args,
+)
 from ska_theory.errors import UsageError
-from ska_theory.io import atomic_write, check_writable
+from ska_theory.io import atomic_write_npz, check_writable
 from ska_theory.network.discrete import DEFAULT_DTYPE, VARIANTS, DiscreteRun, run_discrete
 from ska_theory.network.params import save_params
 
@@ -55,10 +59,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--eta", type=float, default=0.01, help="step size η (default: 0.01)")
     p.add_argument("--steps", type=int, default=50, metavar="K", help="number of steps K (default: 50)")
     add_model_options(p)
-    p.add_argument(
-        "--out", type=Path, required=True, metavar="FILE.npz", help="output file, written as named"
-    )
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar on stderr")
+    add_output_options(p)
     p.set_defaults(func=run)
 
 
@@ -91,12 +92,7 @@ def run(args: argparse.Namespace) -> int:
     bad = [k for k, a in arrays.items() if not np.all(np.isfinite(a))]
     if bad:
         raise UsageError(f"--eta {args.eta}: the run diverged (non-finite values in {', '.join(bad)})")
-
-    def write(tmp: Path) -> None:
-        with tmp.open("wb") as f:  # a file object: np.savez would append .npz to a bare name
-            np.savez(f, **arrays)  # type: ignore[arg-type]
-
-    atomic_write(args.out, write)
+    atomic_write_npz(args.out, arrays)
     if not args.quiet:
         print(f"wrote {args.out} ({args.variant}, η={args.eta}, K={args.steps})", file=sys.stderr)
     return 0

@@ -5,12 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 import warnings
-from pathlib import Path
 
 import numpy as np
 
-from ska_theory.cli.model_options import add_model_options, dtype_from_args, model_from_args
-from ska_theory.io import atomic_write, check_writable
+from ska_theory.cli.model_options import (
+    add_model_options,
+    add_output_options,
+    dtype_from_args,
+    model_from_args,
+)
+from ska_theory.io import atomic_write_npz, check_writable
 from ska_theory.network.integrate import EXPLICIT, FlowRun, integrate_flow
 
 EPILOG = """\
@@ -65,10 +69,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--atol", type=float, default=1e-10, help="absolute tolerance per layer (default: 1e-10)")
     p.add_argument("--grid", type=int, default=501, metavar="G", help="number of grid times (default: 501)")
     add_model_options(p)
-    p.add_argument(
-        "--out", type=Path, required=True, metavar="FILE.npz", help="output file, written as named"
-    )
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar on stderr")
+    add_output_options(p)
     p.set_defaults(func=run)
 
 
@@ -108,12 +109,7 @@ def run(args: argparse.Namespace) -> int:
             progress=not args.quiet,
         )
     arrays = run_arrays(result)
-
-    def write(tmp: Path) -> None:
-        with tmp.open("wb") as f:  # a file object: np.savez would append .npz to a bare name
-            np.savez(f, **arrays)  # type: ignore[arg-type]
-
-    atomic_write(args.out, write)
+    atomic_write_npz(args.out, arrays)
     if result.status != "finished":
         print(f"ska-theory: integrate: {result.message}; partial run written to {args.out}", file=sys.stderr)
         return 1

@@ -88,6 +88,14 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_output_options(parser: argparse.ArgumentParser) -> None:
+    """``--out FILE.npz`` (written atomically, exactly as named) and ``-q/--quiet``."""
+    parser.add_argument(
+        "--out", type=Path, required=True, metavar="FILE.npz", help="output file, written as named"
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar on stderr")
+
+
 def dtype_from_args(args: argparse.Namespace, *, default: type = np.float64) -> type:
     """The --dtype scalar type, or ``default`` when the option was not given."""
     return DTYPES[args.dtype] if args.dtype is not None else default
