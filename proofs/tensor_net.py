@@ -7,7 +7,7 @@ Everything is per neuron (elementwise): a layer's Net is the sum of its neurons'
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Literal
+from typing import Any, Literal
 
 import mpmath
 import sympy as sp
@@ -82,6 +82,20 @@ def _refuted_outcome(checks: Sequence[IdentityCheck], steps: list[Step], what: s
     return None
 
 
+def _witness_failure(
+    checked: Sequence[Witness], shown: list[Witness], steps: list[Step], figures: dict[str, Any], what: str
+) -> Outcome | None:
+    """A FAILS outcome at the first of ``checked`` that disagrees (its worst point is the counterexample)."""
+    bad = next((w for w in checked if not w.agrees), None)
+    if bad is None:
+        return None
+    return Outcome(
+        Verdict.FAILS,
+        f"{what} {bad.description}",
+        evidence=Evidence(steps, shown, figures, dict(bad.worst_point)),
+    )
+
+
 def _closed_form_checks(
     sign: Sign,
 ) -> tuple[list[Step], list[IdentityCheck], list[Witness], dict[str, float]]:
@@ -145,13 +159,10 @@ def closed_form_claim(ctx: Context) -> Outcome:
         figures.update({f"{k}_{sign}": v for k, v in _riemann_sums(sign, -2.0, 3.0, (10, 100, 1000)).items()})
     if bad := _refuted_outcome(checks, steps, "closed form of eq. 26"):
         return bad
-    if not all(w.agrees for w in witnesses):
-        bad_w = next(w for w in witnesses if not w.agrees)
-        return Outcome(
-            Verdict.FAILS,
-            f"quadrature contradicts the closed form: {bad_w.description}",
-            evidence=Evidence(steps, witnesses, figures, dict(bad_w.worst_point)),
-        )
+    if bad := _witness_failure(
+        witnesses, witnesses, steps, figures, "quadrature contradicts the closed form:"
+    ):
+        return bad
     return Outcome(
         Verdict.HOLDS,
         "∫(D - ∇_z H) dz = ln(1+e^z) - H_b(σ(z)) + C with the paper's sign of ∇_z H "
@@ -220,13 +231,8 @@ def lagrangian_form_claim(ctx: Context) -> Outcome:
     ]
     witnesses = [c.witness for c in checks] + quads
     figures = {w.description: w.max_rel_residual for w in witnesses}
-    if not all(w.agrees for w in quads):
-        bad_w = next(w for w in quads if not w.agrees)
-        return Outcome(
-            Verdict.FAILS,
-            f"path quadrature contradicts {bad_w.description}",
-            evidence=Evidence(steps, witnesses, figures, dict(bad_w.worst_point)),
-        )
+    if bad := _witness_failure(quads, witnesses, steps, figures, "path quadrature contradicts"):
+        return bad
     return Outcome(
         Verdict.HOLDS_UNDER_CONDITIONS,
         "eqs. 27 and 28 are exact rewrites of eq. 26 along a path, and Net = 0 ⇔ ∫σż dt = (1/ln2)∫𝓛 dt "
