@@ -34,7 +34,7 @@ _memo: dict[str, RunResult] = {}
 
 def weights_path() -> Path:
     """The bundled copy of the authors' initial weights (tests/data holds the same file)."""
-    with resources.as_file(resources.files("sims") / "data" / INITIAL_WEIGHTS) as p:
+    with resources.as_file(resources.files(__package__) / "data" / INITIAL_WEIGHTS) as p:
         return Path(p)
 
 

@@ -30,7 +30,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 from scipy.optimize import brentq
 
-from sims._analysis import (
+from ska_theory.claims.model import Claim, Context, Evidence, Figure, Outcome, Source, Verdict, claim
+from ska_theory.network.forward import forward
+from ska_theory.network.params import Params
+from ska_theory.plotting import svg_figure
+from ska_theory.runs.config import RunConfig
+from ska_theory.runs.execute import RunResult, prepare
+
+from ._analysis import (
     half_input_rate,
     json_safe,
     linearised_rates,
@@ -38,13 +45,7 @@ from sims._analysis import (
     power_law_exponent,
     second_moment,
 )
-from sims._runs import authors_spec, prefetch, run
-from ska_theory.claims.model import Claim, Context, Evidence, Figure, Outcome, Source, Verdict, claim
-from ska_theory.network.forward import forward
-from ska_theory.network.params import Params
-from ska_theory.plotting import svg_figure
-from ska_theory.runs.config import RunConfig
-from ska_theory.runs.execute import RunResult, prepare
+from ._runs import authors_spec, prefetch, run
 
 SCALES: tuple[float, ...] = (0.5, 1.0, 2.0)
 HORIZON = {"quick": 2.0, "full": 5.0}

@@ -19,7 +19,13 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
-from sims._analysis import (
+from ska_theory.claims.model import Claim, Context, Evidence, Figure, Outcome, Source, Verdict, claim
+from ska_theory.network.data import load_dataset
+from ska_theory.network.forward import forward
+from ska_theory.network.params import Layer, Params, load_params
+from ska_theory.plotting import svg_figure
+
+from ._analysis import (
     json_safe,
     nearest_centroid_accuracy,
     normalized_mutual_info,
@@ -27,7 +33,7 @@ from sims._analysis import (
     sign_patterns,
     stratified_split,
 )
-from sims._runs import (
+from ._runs import (
     VARIANTS,
     authors_spec,
     discrete,
@@ -39,12 +45,7 @@ from sims._runs import (
     step_columns,
     weights_path,
 )
-from sims.characteristic_time import horizon_spec
-from ska_theory.claims.model import Claim, Context, Evidence, Figure, Outcome, Source, Verdict, claim
-from ska_theory.network.data import load_dataset
-from ska_theory.network.forward import forward
-from ska_theory.network.params import Layer, Params, load_params
-from ska_theory.plotting import svg_figure
+from .characteristic_time import horizon_spec
 
 ETA, STEPS = 0.01, 50
 COSINE_THRESHOLD = 0.9

@@ -18,8 +18,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 from scipy.integrate import cumulative_trapezoid
 
-from sims._analysis import json_safe, peak, sign_summary, zero_crossings
-from sims._runs import (
+from ska_theory.claims.model import Claim, Context, Evidence, Figure, Outcome, Source, Verdict, claim
+from ska_theory.plotting import svg_figure
+
+from ._analysis import json_safe, peak, sign_summary, zero_crossings
+from ._runs import (
     VARIANTS,
     discrete,
     discrete_spec,
@@ -28,8 +31,6 @@ from sims._runs import (
     reference_flow_spec,
     step_columns,
 )
-from ska_theory.claims.model import Claim, Context, Evidence, Figure, Outcome, Source, Verdict, claim
-from ska_theory.plotting import svg_figure
 
 ETA, STEPS = 0.01, 50
 STEP_TOLERANCE = 3.0  # steps (0.03 in t) a located event may be from the paper's

@@ -25,8 +25,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from sims._analysis import absolute_sup_error, convergence_order, json_safe, relative_sup_error
-from sims._runs import (
+from ska_theory.claims.model import Claim, Context, Evidence, Figure, Outcome, Source, Verdict, claim
+from ska_theory.plotting import svg_figure
+
+from ._analysis import absolute_sup_error, convergence_order, json_safe, relative_sup_error
+from ._runs import (
     VARIANTS,
     discrete,
     discrete_spec,
@@ -35,8 +38,6 @@ from sims._runs import (
     reference_flow_spec,
     step_columns,
 )
-from ska_theory.claims.model import Claim, Context, Evidence, Figure, Outcome, Source, Verdict, claim
-from ska_theory.plotting import svg_figure
 
 CONFIGS: tuple[tuple[float, int], ...] = (
     (0.02, 25),

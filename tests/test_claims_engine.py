@@ -107,7 +107,7 @@ def test_atomic_write_leaves_nothing_on_error_and_uses_normal_permissions(tmp_pa
 
 def test_deliberately_wrong_identity_gets_fails_with_counterexample():
     # The authors' code uses +(1/ln2) z σ'(z) for ∇_z H: the same decision procedure must refute it.
-    from proofs.flow import decide_gradient_z
+    from ska_theory.proofs.flow import decide_gradient_z
     from ska_theory.symbolic.definitions import LN2
 
     o = decide_gradient_z(z * sigma(z) * (1 - sigma(z)) / LN2, "the code's sign")

@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 from scipy.integrate import quad
 from scipy.special import expit
 
-from proofs.entropy import CLAIMS
 from ska_theory.claims.model import Outcome, Verdict
 from ska_theory.claims.record import claim_json
 from ska_theory.claims.registry import discover
+from ska_theory.proofs.entropy import CLAIMS
 from ska_theory.symbolic.definitions import D, binary_entropy_bits, logit, s, sigma, z
 from ska_theory.symbolic.rewrites import log_sigma_rules
 from ska_theory.symbolic.stieltjes import (

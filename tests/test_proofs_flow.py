@@ -15,12 +15,12 @@ from scipy.integrate import solve_ivp
 from scipy.optimize import brentq, minimize_scalar
 from scipy.special import expi, expit
 
-from proofs.flow import CLAIMS, growth_bound
 from ska_theory.claims.model import Outcome, Verdict
 from ska_theory.network.forward import forward
 from ska_theory.network.metrics import entropy_gradient_z, shannon_entropy_bits
 from ska_theory.network.params import Layer, Params
 from ska_theory.network.velocity import velocity
+from ska_theory.proofs.flow import CLAIMS, growth_bound
 from ska_theory.symbolic.tiny_network import tiny_network
 
 LN2 = np.log(2.0)

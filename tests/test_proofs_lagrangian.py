@@ -10,8 +10,8 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from proofs import lagrangian
 from ska_theory.claims.model import Verdict
+from ska_theory.proofs import lagrangian
 from ska_theory.symbolic.definitions import z
 
 

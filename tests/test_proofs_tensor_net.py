@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from proofs import tensor_net
 from ska_theory.claims.model import Verdict
+from ska_theory.proofs import tensor_net
 from ska_theory.symbolic.definitions import z
 
 LN2 = math.log(2)

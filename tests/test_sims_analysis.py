@@ -9,7 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sims._analysis import (
+from ska_theory.network.params import Layer, init_params
+from ska_theory.network.velocity import velocity
+from ska_theory.sims._analysis import (
     LN2,
     absolute_sup_error,
     convergence_order,
@@ -27,8 +29,6 @@ from sims._analysis import (
     stratified_split,
     zero_crossings,
 )
-from ska_theory.network.params import Layer, init_params
-from ska_theory.network.velocity import velocity
 
 
 @settings(max_examples=30, deadline=None)

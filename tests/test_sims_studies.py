@@ -14,13 +14,13 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-import sims._runs as runs_mod
-from sims import characteristic_time, learning, observed_events, time_invariance
-from sims._analysis import convergence_order, json_safe
+import ska_theory.sims._runs as runs_mod
 from ska_theory.claims.model import Context, Verdict
 from ska_theory.claims.registry import discover
 from ska_theory.io import dump_json
 from ska_theory.network.params import init_params, save_params
+from ska_theory.sims import characteristic_time, learning, observed_events, time_invariance
+from ska_theory.sims._analysis import convergence_order, json_safe
 
 NUMERIC_IDS = (
     "time.invariance",

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from ska_theory.claims.model import Claim
 from ska_theory.errors import UsageError
 
-PACKAGES: tuple[str, ...] = ("proofs", "sims")
+PACKAGES: tuple[str, ...] = ("ska_theory.proofs", "ska_theory.sims")
 
 # The fixed claim ids, in the order of the claims table (issue "Foundation").
 CLAIM_IDS: tuple[str, ...] = (
