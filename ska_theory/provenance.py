@@ -1,9 +1,17 @@
-"""Provenance of a run: package version, git commit and dirty flag, Python and library versions."""
+"""Provenance: package version, library versions, and content digests of the sources a result depends on.
+
+A result is keyed by *what it was computed from* (file contents), never by a git commit: a commit that
+touches no code (a README edit) keeps every digest, so caches stay warm and regenerated reports stay
+byte-identical. :func:`package_digest` is the one way to fingerprint sources.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import importlib
 import platform
 import subprocess
+from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -13,6 +21,37 @@ import ska_theory
 
 LIBRARIES = ("numpy", "scipy", "sympy", "mpmath", "matplotlib", "typst")
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def package_folder(package: str) -> Path:
+    """The folder holding an importable package's sources (follows the proofs/ and sims/ mapping)."""
+    return Path(importlib.import_module(package).__path__[0])
+
+
+@cache
+def package_digest(packages: Sequence[str], suffixes: Sequence[str] = (".py",)) -> str:
+    """sha256 over the files (relative path and bytes) of ``packages`` with the given suffixes.
+
+    ``packages`` are dotted names (``ska_theory.network``, ``ska_theory.proofs``); a package includes
+    its subpackages. Uncommitted edits count: the digest is of the working files.
+    """
+    h = hashlib.sha256()
+    for package in sorted(set(packages)):
+        root = package_folder(package)
+        for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in suffixes):
+            if "__pycache__" in path.parts:
+                continue
+            h.update(f"{package}/{path.relative_to(root).as_posix()}".encode() + b"\0")
+            h.update(path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def files_digest(paths: Iterable[Path]) -> str:
+    """sha256 over the contents of ``paths`` (in the given order)."""
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(Path(p).read_bytes() + b"\0")
+    return h.hexdigest()
 
 
 def _git(*args: str) -> str | None:
@@ -27,7 +66,7 @@ def _git(*args: str) -> str | None:
 
 @cache
 def git_state() -> dict[str, Any]:
-    """Commit and dirty flag of the source tree (generated ``reports/`` do not make it dirty)."""
+    """Commit and dirty flag of the source tree, for humans only: no digest or cache key uses it."""
     commit = _git("rev-parse", "HEAD")
     if commit is None:
         return {"commit": None, "dirty": None}

@@ -5,12 +5,15 @@ from ska_theory.claims.model import (
     Context,
     Evidence,
     Figure,
+    KeyNumber,
     Outcome,
+    Robustness,
     Source,
     Step,
     Verdict,
     Witness,
     claim,
+    undecided,
 )
 
 __all__ = [
@@ -18,10 +21,13 @@ __all__ = [
     "Context",
     "Evidence",
     "Figure",
+    "KeyNumber",
     "Outcome",
+    "Robustness",
     "Source",
     "Step",
     "Verdict",
     "Witness",
     "claim",
+    "undecided",
 ]

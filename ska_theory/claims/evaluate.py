@@ -5,25 +5,46 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 from ska_theory.claims.model import Claim, Context, Outcome
+from ska_theory.symbolic.theory import PAPER
 
 Progress = Callable[[Claim, int, int], None]
+
+# Why numeric claims are not run under another theory: the network engine implements the paper's.
+NUMERIC_UNDER_THEORY = (
+    "numeric claims run under the paper theory only: the simulations integrate the paper's network "
+    "(σ, bits, the paper's sign of ∇_z H)"
+)
+
+
+class Decided(NamedTuple):
+    """One claim's outcome and the seconds it took."""
+
+    claim: Claim
+    outcome: Outcome
+    seconds: float
 
 
 def stderr_progress(c: Claim, i: int, n: int) -> None:
     print(f"[{i + 1}/{n}] {c.id} ...", file=sys.stderr, flush=True)
 
 
-def evaluate(
-    claims: Sequence[Claim], ctx: Context, progress: Progress | None = None
-) -> list[tuple[Claim, Outcome, float]]:
-    """Decide every claim in order; returns (claim, outcome, seconds)."""
+def applicable(claims: Sequence[Claim], ctx: Context) -> tuple[list[Claim], list[Claim]]:
+    """(claims decided under ``ctx.theory``, claims skipped): numeric ones only run under the paper's."""
+    if ctx.theory.fingerprint() == PAPER.fingerprint():
+        return list(claims), []
+    return [c for c in claims if c.kind == "symbolic"], [c for c in claims if c.kind != "symbolic"]
+
+
+def evaluate(claims: Sequence[Claim], ctx: Context, progress: Progress | None = None) -> list[Decided]:
+    """Decide every claim in order (an exception in one is that claim's ``undecided``, never the run's)."""
     out = []
     for i, c in enumerate(claims):
         if progress is not None:
             progress(c, i, len(claims))
         t0 = time.perf_counter()
         o = c.decide(ctx)
-        out.append((c, o, time.perf_counter() - t0))
+        out.append(Decided(c, o, time.perf_counter() - t0))
     return out

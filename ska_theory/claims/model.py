@@ -6,12 +6,16 @@ A :class:`Claim` is inert data plus a ``decide`` function; calling :meth:`Claim.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, Literal
 
 import sympy as sp
+
+from ska_theory.symbolic.steps import Step, Witness
+from ska_theory.symbolic.theory import PAPER, Theory
 
 Kind = Literal["symbolic", "numeric"]
 Mode = Literal["quick", "full"]
@@ -24,9 +28,29 @@ class Verdict(StrEnum):
     HOLDS_UNDER_CONDITIONS = "holds-under-conditions"
     # A true identity satisfied by every path, so its stated interpretation does not follow.
     HOLDS_VACUOUSLY = "holds-vacuously"
+    # A counterexample to the paper's statement under the theory (never a failure of the toolkit's own step).
     FAILS = "fails"
     SUPPORTED = "supported"
     NOT_SUPPORTED = "not-supported"
+    # The statement cannot be checked: something it needs is undefined (the reason names what).
+    NOT_CHECKABLE = "not-checkable"
+    # The toolkit could not decide: one of its own steps did not verify, could not be solved, or raised.
+    UNDECIDED = "undecided"
+
+
+SYMBOLIC_VERDICTS = frozenset(
+    {
+        Verdict.HOLDS,
+        Verdict.HOLDS_UNDER_CONDITIONS,
+        Verdict.HOLDS_VACUOUSLY,
+        Verdict.FAILS,
+        Verdict.NOT_CHECKABLE,
+        Verdict.UNDECIDED,
+    }
+)
+# A numeric study can also establish or refute an exact statement (e.g. a byte count); only the
+# "true for every path" reading is reserved for symbolic identities.
+NUMERIC_VERDICTS = frozenset(Verdict) - {Verdict.HOLDS_VACUOUSLY}
 
 
 @dataclass(frozen=True)
@@ -42,40 +66,45 @@ class Source:
 
 
 @dataclass(frozen=True)
-class Step:
-    """One derivation step: an expression or equation and the one-line reason it follows."""
-
-    expr: sp.Basic
-    justification: str
-
-
-@dataclass(frozen=True)
-class Witness:
-    """Second, independent numeric witness of a symbolic result (mpmath, high precision)."""
-
-    description: str
-    digits: int
-    n_points: int
-    seed: int
-    domain: Mapping[str, tuple[float, float]]
-    max_abs_residual: float
-    max_rel_residual: float
-    tolerance: float
-    # The point of largest residual; a counterexample when ``agrees`` is False.
-    worst_point: Mapping[str, float]
-
-    @property
-    def agrees(self) -> bool:
-        return self.max_rel_residual <= self.tolerance
-
-
-@dataclass(frozen=True)
 class Figure:
     """A figure for the report: SVG text (deterministic) and a caption."""
 
     name: str
     caption: str
     svg: str
+
+
+@dataclass(frozen=True)
+class KeyNumber:
+    """One curated number a verdict was decided on, for the report's short table.
+
+    ``label`` is for a human ("layer 1 peak", "distance to the flow"); ``group`` names the row's
+    series (a variant, a layer...); ``paper`` is the value the paper states, when it states one.
+    """
+
+    label: str
+    value: float | int | str | bool
+    unit: str = ""
+    paper: float | int | str | None = None
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class Robustness:
+    """How close a numeric verdict came to the other answer (issue: numeric verdicts state their margin).
+
+    ``decided_on`` names the deciding figure, ``value`` is its value and ``tolerance`` the threshold it
+    was compared with; ``flips_at`` is the tolerance (or threshold) at which the verdict would change.
+    In full mode ``seeds`` lists the initial-weight seeds run and ``agree`` how many gave this verdict.
+    """
+
+    decided_on: str
+    value: float
+    tolerance: float
+    flips_at: float | None
+    seeds: tuple[str, ...] = ()
+    agree: int | None = None
+    note: str = ""
 
 
 @dataclass
@@ -88,49 +117,88 @@ class Evidence:
     figures: dict[str, Any] = field(default_factory=dict)
     counterexample: dict[str, Any] | None = None
     plots: list[Figure] = field(default_factory=list)
+    # The few numbers a reader needs, with labels and units (the report shows these, not ``figures``).
+    key_numbers: list[KeyNumber] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Context:
-    """Run settings a claim may consult (numeric claims); symbolic claims ignore it."""
+    """Run settings: the theory symbolic claims are derived under, and numeric claims' mode and cache."""
 
     mode: Mode = "quick"
     use_cache: bool = True
     progress: bool = False
+    theory: Theory = PAPER
 
 
 @dataclass
 class Outcome:
-    """The computed result of a claim: verdict, one-line summary, conditions, evidence."""
+    """The computed result of a claim: verdict, one-line summary, conditions, evidence.
+
+    ``meaning`` is one plain-language sentence saying what the verdict means for the paper;
+    ``robustness`` (numeric claims) how close the verdict came to the other answer; ``step`` (undecided
+    verdicts) the toolkit's step that did not go through.
+    """
 
     verdict: Verdict
     summary: str
     conditions: list[str] = field(default_factory=list)
     evidence: Evidence = field(default_factory=Evidence)
+    meaning: str = ""
+    robustness: Robustness | None = None
+    step: str | None = None
+
+
+def undecided(step: str, why: str, evidence: Evidence | None = None) -> Outcome:
+    """The toolkit could not decide: ``step`` names its own step that did not go through, ``why`` says how."""
+    return Outcome(
+        Verdict.UNDECIDED,
+        f"undecided at step '{step}': {why}",
+        evidence=evidence or Evidence(),
+        step=step,
+    )
 
 
 @dataclass(frozen=True)
 class Claim:
-    """A paper's claim and the function that decides it."""
+    """A paper's claim and the function that decides it.
+
+    Symbolic claims are decided by ``decide_fn(theory)`` from the theory's definitions alone; numeric
+    claims by ``decide_fn(ctx)`` (simulations under the paper's theory). ``uses`` lists the claims whose
+    results this claim's evidence builds on (the report's claim graph).
+    """
 
     id: str
     source: Source
     statement: sp.Basic | str
     kind: Kind
-    decide_fn: Callable[[Context], Outcome]
+    decide_fn: Callable[[Any], Outcome]
     title: str = ""
+    uses: tuple[str, ...] = ()
+    module: str = ""
 
     def decide(self, ctx: Context | None = None) -> Outcome:
-        """Compute the verdict from scratch."""
-        outcome = self.decide_fn(ctx or Context())
-        if self.kind == "symbolic" and outcome.verdict in (
-            Verdict.SUPPORTED,
-            Verdict.NOT_SUPPORTED,
-        ):
-            raise ValueError(f"{self.id}: symbolic claims cannot be {outcome.verdict}")
-        if self.kind == "numeric" and outcome.verdict is Verdict.HOLDS_VACUOUSLY:
-            raise ValueError(f"{self.id}: numeric claims cannot be {outcome.verdict}")
+        """Compute the verdict from scratch; an exception is the toolkit's failure (``undecided``)."""
+        ctx = ctx or Context()
+        try:
+            outcome = self.decide_fn(ctx.theory if self.kind == "symbolic" else ctx)
+        except Exception as e:  # one claim's failure never aborts a run
+            return undecided(_where(e), f"{type(e).__name__}: {e}")
+        allowed = SYMBOLIC_VERDICTS if self.kind == "symbolic" else NUMERIC_VERDICTS
+        if outcome.verdict not in allowed:
+            return undecided("verdict kind", f"{self.kind} claims cannot be {outcome.verdict}")
         return outcome
+
+
+def _where(e: BaseException) -> str:
+    """The innermost frame of the traceback inside the package: module:function:line."""
+    tb, where = e.__traceback__, "?"
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if "ska_theory" in code.co_filename or "/proofs/" in code.co_filename or "/sims/" in code.co_filename:
+            where = f"{Path(code.co_filename).stem}.{code.co_name}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return where
 
 
 def claim(
@@ -140,12 +208,25 @@ def claim(
     statement: sp.Basic | str,
     kind: Kind = "symbolic",
     title: str = "",
+    uses: tuple[str, ...] = (),
     into: list[Claim] | None = None,
-) -> Callable[[Callable[[Context], Outcome]], Claim]:
-    """Decorator turning ``decide(ctx) -> Outcome`` into a :class:`Claim` (appended to ``into``)."""
+) -> Callable[[Callable[[Any], Outcome]], Claim]:
+    """Decorator turning ``decide(theory)`` (symbolic) or ``decide(ctx)`` (numeric) into a :class:`Claim`.
 
-    def wrap(fn: Callable[[Context], Outcome]) -> Claim:
-        c = Claim(id=id, source=source, statement=statement, kind=kind, decide_fn=fn, title=title)
+    The claim is appended to ``into`` (the module's ``CLAIMS``); discovery keeps definition order.
+    """
+
+    def wrap(fn: Callable[[Any], Outcome]) -> Claim:
+        c = Claim(
+            id=id,
+            source=source,
+            statement=statement,
+            kind=kind,
+            decide_fn=fn,
+            title=title,
+            uses=uses,
+            module=fn.__module__,
+        )
         if into is not None:
             into.append(c)
         return c
@@ -163,4 +244,7 @@ def expr_latex(e: sp.Basic | str) -> str:
 
 
 def steps_text(steps: Sequence[Step]) -> list[dict[str, str]]:
-    return [{"expr": expr_text(s.expr), "latex": expr_latex(s.expr), "why": s.justification} for s in steps]
+    return [
+        {"expr": expr_text(s.expr), "latex": expr_latex(s.expr), "why": s.justification, "tool": s.tool}
+        for s in steps
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from collections.abc import Sequence
@@ -11,8 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from ska_theory.claims.model import Claim, Outcome, Witness, expr_text, steps_text
+from ska_theory.claims.model import Claim, Outcome, Robustness, Witness, expr_text, steps_text
 from ska_theory.errors import UsageError
+from ska_theory.symbolic.theory import PAPER, Theory
 
 DEFAULT_RECORD = Path("reports/claims.json")
 
@@ -48,16 +50,23 @@ def witness_json(w: Witness) -> dict[str, Any]:
 
 
 def claim_json(c: Claim, o: Outcome) -> dict[str, Any]:
+    """One claim's record; every key is documented in the README ("claims.json")."""
     return _plain(
         {
             "id": c.id,
+            "title": c.title,
             "source": {"paper": c.source.paper, "where": c.source.where, "quote": c.source.quote},
             "kind": c.kind,
+            "uses": list(c.uses),
             "statement": expr_text(c.statement),
             "verdict": str(o.verdict),
+            "undecided_step": o.step,
             "conditions": list(o.conditions),
             "summary": o.summary,
+            "meaning": o.meaning,
+            "robustness": None if o.robustness is None else robustness_json(o.robustness),
             "evidence": {
+                "key_numbers": [dataclasses.asdict(k) for k in o.evidence.key_numbers],
                 "steps": steps_text(o.evidence.steps),
                 "witnesses": [witness_json(w) for w in o.evidence.witnesses],
                 "figures": o.evidence.figures,
@@ -68,13 +77,29 @@ def claim_json(c: Claim, o: Outcome) -> dict[str, Any]:
     )
 
 
+def robustness_json(r: Robustness) -> dict[str, Any]:
+    return {
+        "decided_on": r.decided_on,
+        "value": r.value,
+        "tolerance": r.tolerance,
+        "flips_at": r.flips_at,
+        "seeds": list(r.seeds) if r.seeds else None,
+        "agree": r.agree,
+        "note": r.note,
+    }
+
+
 def claims_document(
-    results: Sequence[tuple[Claim, Outcome]], provenance: dict[str, Any], mode: str
+    results: Sequence[tuple[Claim, Outcome]],
+    provenance: dict[str, Any],
+    mode: str,
+    theory: Theory = PAPER,
 ) -> dict[str, Any]:
     return {
         "claims": [claim_json(c, o) for c, o in results],
         "mode": mode,
         "provenance": provenance,
+        "theory": theory.describe(),
     }
 
 

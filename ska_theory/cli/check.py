@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ska_theory.claims.evaluate import evaluate, stderr_progress
-from ska_theory.claims.model import Context, Mode, Outcome
+from ska_theory.claims.model import Context, Mode, Outcome, Verdict
 from ska_theory.claims.record import (
     DEFAULT_RECORD,
     claims_document,
@@ -89,7 +89,10 @@ def run(args: argparse.Namespace) -> int:
         atomic_write_text(args.record, dump_json(merge_record(args.record, doc)))
         print(f"recorded {len(pairs)} verdicts in {args.record}", file=sys.stderr)
         return 0
+    undecided = [c.id for c, o in pairs if o.verdict is Verdict.UNDECIDED]
+    for cid in undecided:
+        print(f"undecided: {cid} (the toolkit could not decide it)", file=sys.stderr)
     changes = compare(load_recorded(args.record), pairs)
     for ch in changes:
         print(f"verdict changed: {ch}", file=sys.stderr)
-    return 1 if changes else 0
+    return 1 if changes or undecided else 0

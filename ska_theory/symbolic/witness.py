@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import mpmath
 import sympy as sp
 
-from ska_theory.claims.model import Step, Witness
 from ska_theory.symbolic.definitions import MPMATH_MODULES
+from ska_theory.symbolic.steps import Step, Witness
 
 DEFAULT_DIGITS = 50
 DEFAULT_POINTS = 20
