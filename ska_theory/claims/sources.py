@@ -12,7 +12,7 @@ class Text:
     key: str
     title: str
     author: str
-    date: str  # ISO date of the version read
+    date: str  # ISO date (or month) of the version read
     kind: str  # "article" (arXiv preprint) or "essay"
     arxiv: str = ""  # arXiv identifier, when there is one
 
@@ -29,7 +29,7 @@ TEXTS: dict[str, Text] = {
             "Structured Knowledge Accumulation: An Autonomous Framework for Layer-Wise Entropy Reduction "
             "in Neural Learning",
             "Bouarfa Mahi",
-            "2025-03-18",
+            "2025-03",  # arXiv 2503.13942: March 2025
             "article",
             "2503.13942",
         ),
