@@ -11,11 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ska_theory.claims.model import Context, Outcome, Source, Verdict, claim
+from ska_theory.proofs._common import euler_lagrange_outcome
+from ska_theory.symbolic.derivation import Derivation
 from ska_theory.symbolic.variational import (
     Jet,
     action,
     analyse_lagrangian,
-    euler_lagrange_zero_outcome,
     total_time_derivative,
 )
 
@@ -67,11 +68,12 @@ def test_affine_but_not_closed_lagrangian_is_not_null():
 
 
 def _decide_with_engine(lagrangian: sp.Expr) -> Outcome:
-    @claim("test.el-zero", source=Source("test", "none"), statement="EL = 0")
-    def c(ctx: Context) -> Outcome:
-        return euler_lagrange_zero_outcome(analyse_lagrangian(lagrangian, Q), interpretation="optimality")
+    @claim("test.el-zero", source=Source("SKA-2", "none"), statement="EL = 0")
+    def c(th: object) -> Outcome:
+        v = analyse_lagrangian(lagrangian, Q)
+        return euler_lagrange_outcome(Derivation(), v, interpretation="optimality", shown_as="F")
 
-    return c.decide()
+    return c.decide(Context(use_cache=False))
 
 
 def test_claim_built_on_the_engine_is_vacuous_for_a_null_lagrangian():

@@ -7,7 +7,9 @@ import time
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
+from ska_theory.claims import cache
 from ska_theory.claims.model import Claim, Context, Outcome
+from ska_theory.runs.cache import default_cache_dir
 from ska_theory.symbolic.theory import PAPER
 
 Progress = Callable[[Claim, int, int], None]
@@ -45,6 +47,6 @@ def evaluate(claims: Sequence[Claim], ctx: Context, progress: Progress | None = 
         if progress is not None:
             progress(c, i, len(claims))
         t0 = time.perf_counter()
-        o = c.decide(ctx)
+        o = cache.decide(c, ctx, default_cache_dir() if ctx.use_cache else None)
         out.append(Decided(c, o, time.perf_counter() - t0))
     return out

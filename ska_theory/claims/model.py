@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import sympy as sp
 
+from ska_theory.symbolic.derivation import Derivation, StepFailed
 from ska_theory.symbolic.steps import Step, Witness
 from ska_theory.symbolic.theory import PAPER, Theory
 
@@ -149,6 +150,11 @@ class Outcome:
     step: str | None = None
 
 
+def evidence_of(d: Derivation, **extra: Any) -> Evidence:
+    """The evidence a derivation collected (steps, witnesses, raw numbers), plus ``extra`` fields."""
+    return Evidence(steps=list(d.steps), witnesses=list(d.witnesses), figures=dict(d.figures), **extra)
+
+
 def undecided(step: str, why: str, evidence: Evidence | None = None) -> Outcome:
     """The toolkit could not decide: ``step`` names its own step that did not go through, ``why`` says how."""
     return Outcome(
@@ -182,6 +188,8 @@ class Claim:
         ctx = ctx or Context()
         try:
             outcome = self.decide_fn(ctx.theory if self.kind == "symbolic" else ctx)
+        except StepFailed as e:  # a step of the toolkit's own derivation did not verify
+            return undecided(e.step, e.why, evidence_of(e.derivation) if e.derivation else None)
         except Exception as e:  # one claim's failure never aborts a run
             return undecided(_where(e), f"{type(e).__name__}: {e}")
         allowed = SYMBOLIC_VERDICTS if self.kind == "symbolic" else NUMERIC_VERDICTS

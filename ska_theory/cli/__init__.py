@@ -11,7 +11,7 @@ from ska_theory import __version__
 from ska_theory.errors import UsageError
 
 # Subcommand modules under ska_theory.cli, in --help order.
-COMMANDS: tuple[str, ...] = ("check", "report", "discrete", "integrate", "sweep", "cache")
+COMMANDS: tuple[str, ...] = ("check", "matrix", "report", "discrete", "integrate", "sweep", "cache")
 
 
 class _Parser(argparse.ArgumentParser):

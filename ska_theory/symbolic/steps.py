@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import sympy as sp
+from sympy.core.operations import AssocOp
 
 
 @dataclass(frozen=True)
@@ -38,3 +40,38 @@ class Witness:
     @property
     def agrees(self) -> bool:
         return self.max_rel_residual <= self.tolerance
+
+
+# --- storing expressions exactly ------------------------------------------------------------------
+# Pickling a SymPy expression rebuilds it through its constructors, which evaluate (an unevaluated 2·3
+# comes back as 6, Eq(x, x) as True). A frozen expression is its tree; thawing rebuilds every node as
+# it was, so a stored derivation prints exactly as the fresh one.
+
+Frozen = tuple[Any, ...]
+
+
+def freeze(e: Any) -> Frozen:
+    """The expression tree of ``e`` as nested tuples of classes and atoms (picklable)."""
+    if not isinstance(e, sp.Basic) or e.is_Atom or not e.args:
+        return ("atom", e)
+    return ("node", e.func, tuple(freeze(a) for a in e.args))
+
+
+def thaw(d: Frozen) -> Any:
+    """Rebuild the expression :func:`freeze` recorded, node for node."""
+    if d[0] == "atom":
+        return d[1]
+    cls, args = d[1], tuple(thaw(a) for a in d[2])
+    if issubclass(cls, AssocOp):
+        return cls._from_args(args)
+    for kwargs in ({"evaluate": False}, {}):
+        try:
+            obj = cls(*args, **kwargs)
+        except (TypeError, ValueError):
+            continue
+        if obj.func is cls and obj.args == args:
+            return obj
+    obj = sp.Basic.__new__(cls, *args)
+    if issubclass(cls, sp.Pow):
+        obj.is_commutative = all(a.is_commutative for a in args)
+    return obj

@@ -141,13 +141,14 @@ class Theory:
     def mp_unit_scale(self) -> mpmath.mpf:
         return 1 / mpmath.log(2) if self.entropy_unit == "bits" else mpmath.mpf(1)
 
-    def mp_h_ska(self, upper: mpmath.mpf, lower: mpmath.mpf = mpmath.ninf) -> mpmath.mpf:
-        """H_SKA = -κ ∫_{lower}^{upper} s f'(s) ds by mpmath.quad, split at 0 and ±1 (where bells sit)."""
+    def mp_h_ska(self, upper: mpmath.mpf, lower: mpmath.mpf = mpmath.ninf) -> tuple[mpmath.mpf, mpmath.mpf]:
+        """(H_SKA, error estimate): -κ ∫_{lower}^{upper} s f'(s) ds by mpmath.quad, split at 0 and ±1."""
         lo, hi = (lower, upper) if lower <= upper else (upper, lower)
         nodes = [lo, *(c for c in (-1, 0, 1) if lo < c < hi), hi]
         fp = self.mp_f_prime
-        val = -self.mp_unit_scale * mpmath.quad(lambda x: x * fp(x), nodes)
-        return val if lower <= upper else -val
+        val, err = mpmath.quad(lambda x: x * fp(x), nodes, error=True)
+        val = -self.mp_unit_scale * val
+        return (val if lower <= upper else -val), self.mp_unit_scale * err
 
     # --- description -------------------------------------------------------------------------
 
@@ -223,6 +224,11 @@ def check_activation(expr: sp.Expr, text: str = "") -> None:
         eps = mpmath.mpf(10) ** -25
         for x0, v0, v1 in zip(grid, values, values[1:], strict=False):
             real = mpmath.im(v0) == 0 and mpmath.im(v1) == 0 and mpmath.isfinite(v0) and mpmath.isfinite(v1)
+            if real and not 0 <= v0 <= 1:
+                raise ValueError(
+                    f"activation {shown!r}: takes the value {float(v0):.4g} outside [0, 1] "
+                    f"at z = {float(x0):.4g}"
+                )
             resolvable = real and min(v0, v1) > eps and max(v0, v1) < 1 - eps
             if not real or (resolvable and not v1 > v0):
                 where = f"{float(x0):.4g}"
@@ -289,3 +295,12 @@ def builtin(name: str) -> Theory:
 
 
 PAPER = builtin("paper")
+
+
+def resolve_theory(spec: str) -> Theory:
+    """A built-in theory's name, or the path of a theory TOML file; ValueError naming what is wrong."""
+    if spec in BUILTINS:
+        return builtin(spec)
+    if spec.endswith(".toml") or Path(spec).exists():
+        return load_theory(Path(spec))
+    raise ValueError(f"theory {spec!r}: not a built-in ({', '.join(BUILTINS)}) nor a .toml file")

@@ -1,8 +1,11 @@
-"""A symbolic sigmoid network small enough for exact statements about the SKA flow (SKA-2 eqs. 2–4).
+"""A symbolic network small enough for exact statements about the SKA flow (SKA-2 eqs. 2–4).
 
-Same conventions as :mod:`ska_theory.network.velocity`: Z_l = D_{l-1} W_l + b_l (D_0 = X), D_l = σ(Z_l),
-G_l = ∇_z H^(l), dW_l/dt = -D_{l-1}ᵀ G_l / N, db_l/dt = -mean_n G_l. Layers are indexed from 0 in Python
-(like ``Params``) and named from 1 in symbols (like the paper): layer 0 holds ``w1``, ``b1``.
+Same conventions as :mod:`ska_theory.network.velocity`: Z_l = D_{l-1} W_l + b_l (D_0 = X), D_l = f(Z_l),
+G_l = ∇_z H^(l), dW_l/dt = -D_{l-1}ᵀ G_l / N, db_l/dt = -mean_n G_l. The activation, the gradient
+convention and the entropy come from a :class:`Neurons` — either the theory's concrete functions
+(:func:`concrete`, for numbers) or opaque SymPy functions that keep only the theory's derivative
+relations (:func:`opaque`, for proofs short enough to expand). Layers are indexed from 0 in Python
+and named from 1 in symbols (the paper's): layer 0 holds ``w1``, ``b1``.
 """
 
 from __future__ import annotations
@@ -13,9 +16,44 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from ska_theory.symbolic.definitions import binary_entropy_bits, entropy_gradient_z, sigma
-from ska_theory.symbolic.rewrites import log_sigma_rules
-from ska_theory.symbolic.witness import Rewrite
+from ska_theory.symbolic.theory import Theory, z
+
+Fn = Callable[[sp.Expr], sp.Expr]
+
+
+@dataclass(frozen=True)
+class Neurons:
+    """Per-neuron functions of knowledge z: activation f, gradient ∇_z H and entropy potential Φ."""
+
+    f: Fn
+    grad: Fn
+    phi: Fn
+
+
+def concrete(th: Theory, phi: sp.Expr) -> Neurons:
+    """The theory's own functions; ``phi`` is a derived potential Φ(z) with Φ' = dH_SKA/dz."""
+    return Neurons(th.f, th.entropy_gradient_z, lambda x: phi.subs(z, x))
+
+
+def opaque(th: Theory) -> Neurons:
+    """Opaque f, f' and Φ whose derivatives follow the theory: f' = fp, Φ' = -κ z fp(z), and
+    ∇_z H = sign·(-κ)·z·fp(z). Identities that hold for these hold for every activation."""
+    prefactor, sign = th.prefactor, th.sign
+    fp = sp.Function("fp", real=True)
+
+    class f(sp.Function):
+        is_real = True
+
+        def fdiff(self, argindex: int = 1) -> sp.Expr:
+            return fp(self.args[0])
+
+    class Phi(sp.Function):
+        is_real = True
+
+        def fdiff(self, argindex: int = 1) -> sp.Expr:
+            return prefactor * self.args[0] * fp(self.args[0])
+
+    return Neurons(f, lambda x: sign * prefactor * x * fp(x), Phi)
 
 
 def _symbols(name: str, rows: int, cols: int) -> sp.Matrix:
@@ -55,70 +93,44 @@ class TinyNetwork:
     def inputs(self) -> list[sp.Symbol]:
         return list(self.X)
 
-    def forward(self) -> tuple[list[sp.Matrix], list[sp.Matrix]]:
-        """Knowledge Z_l and decisions D_l = σ(Z_l) of every layer, each (N, n_l) (SKA-2 §1.1)."""
+    def forward(self, n: Neurons) -> tuple[list[sp.Matrix], list[sp.Matrix]]:
+        """Knowledge Z_l and decisions D_l = f(Z_l) of every layer, each (N, n_l) (SKA-2 §1.1)."""
         Zs, Ds = [], []
-        inp = self.X
-        ones = sp.ones(self.n_samples, 1)
+        inp, ones = self.X, sp.ones(self.n_samples, 1)
         for W, b in zip(self.Ws, self.bs, strict=True):
             Z = inp * W + ones * b
             Zs.append(Z)
-            Ds.append(Z.applyfunc(sigma))
+            Ds.append(Z.applyfunc(n.f))
             inp = Ds[-1]
         return Zs, Ds
 
-    def knowledge_symbols(self) -> tuple[list[sp.Matrix], list[sp.Matrix]]:
-        """Z_l as plain symbols z<l>_<n><k> and D_l = σ(Z_l): the forward pass abbreviated for display."""
-        Zs = [_symbols(f"z{i + 1}", self.n_samples, W.shape[1]) for i, W in enumerate(self.Ws)]
-        return Zs, [Z.applyfunc(sigma) for Z in Zs]
-
-    def velocity(self, *, abbreviated: bool = False) -> dict[sp.Symbol, sp.Expr]:
-        """d(param)/dt for every parameter: the outer-product form of SKA-2 eqs. 3–4, mean over samples.
-
-        ``abbreviated`` writes it in the knowledge symbols z<l>_<n><k> (for display) instead of the weights.
-        """
-        Zs, Ds = self.knowledge_symbols() if abbreviated else self.forward()
-        inputs = [self.X, *Ds[:-1]]
-        n = self.n_samples
+    def velocity(self, n: Neurons) -> dict[sp.Symbol, sp.Expr]:
+        """d(param)/dt for every parameter: the outer-product form of SKA-2 eqs. 3–4, mean over samples."""
+        Zs, Ds = self.forward(n)
         out: dict[sp.Symbol, sp.Expr] = {}
-        for W, b, Z, inp in zip(self.Ws, self.bs, Zs, inputs, strict=True):
-            G = Z.applyfunc(entropy_gradient_z)
-            dW = -(inp.T * G) / n
-            db = -(sp.ones(1, n) * G) / n
+        N = self.n_samples
+        for W, b, Z, inp in zip(self.Ws, self.bs, Zs, [self.X, *Ds[:-1]], strict=True):
+            G = Z.applyfunc(n.grad)
+            dW, db = -(inp.T * G) / N, -(sp.ones(1, N) * G) / N
             for sym, v in (*zip(W, dW, strict=True), *zip(b, db, strict=True)):
                 if isinstance(sym, sp.Symbol):
                     out[sym] = v
         return out
 
-    def layer_entropy(self, i: int) -> sp.Expr:
-        """H^(l) = Σ_{n,k} H_b(D_l[n,k]) in bits, as a function of all weights (upstream layers included)."""
-        return sp.Add(*(binary_entropy_bits(d) for d in self.forward()[1][i]))
+    def layer_entropy(self, i: int, n: Neurons) -> sp.Expr:
+        """H^(l) = Σ_{n,k} Φ(Z_l[n,k]): the layer's entropy up to a constant, as a function of all weights."""
+        return sp.Add(*(n.phi(e) for e in self.forward(n)[0][i]))
 
-    def rate(self, expr: sp.Expr, params: Sequence[sp.Symbol] | None = None) -> sp.Expr:
+    def rate(self, expr: sp.Expr, n: Neurons, params: Sequence[sp.Symbol] | None = None) -> sp.Expr:
         """d(expr)/dt along the flow, Σ_k ∂expr/∂θ_k · dθ_k/dt (over ``params`` if given)."""
-        v = self.velocity()
+        v = self.velocity(n)
         return sp.Add(*(sp.diff(expr, p) * v[p] for p in (self.params if params is None else params)))
-
-    def logit_rewrite(self) -> Rewrite:
-        """ln σ(Z) = -ln(1+e^{-Z}), ln(1-σ(Z)) = -Z - ln(1+e^{-Z}) for every entry Z of every layer."""
-        rules: dict[sp.Expr, sp.Expr] = {}
-        for Z in self.forward()[0]:
-            for e in Z:
-                rules.update(log_sigma_rules(e))
-        return (
-            "ln σ(Z_l) = -ln(1+e^{-Z_l}), ln(1-σ(Z_l)) = -Z_l - ln(1+e^{-Z_l}), every entry",
-            _subs(rules),
-        )
-
-
-def _subs(rules: dict[sp.Expr, sp.Expr]) -> Callable[[sp.Expr], sp.Expr]:
-    return lambda e: e.xreplace(rules)
 
 
 def tiny_network(sizes: Sequence[int], n_samples: int = 1, *, bias: bool = True) -> TinyNetwork:
     """A symbolic network with layer sizes ``sizes`` (input first), ``n_samples`` symbolic samples."""
     if len(sizes) < 2 or min(sizes) < 1 or n_samples < 1:
-        raise ValueError(f"tiny_network: bad sizes {tuple(sizes)} or n_samples {n_samples}")
+        raise ValueError(f"sizes {tuple(sizes)} or n_samples {n_samples}: need two or more positive sizes")
     Ws, bs = [], []
     for k, (fan_in, fan_out) in enumerate(itertools.pairwise(sizes), start=1):
         Ws.append(_symbols(f"w{k}", fan_in, fan_out))

@@ -14,20 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import mpmath
 import sympy as sp
 from sympy.calculus.euler import euler_equations
 
-from ska_theory.claims.model import Evidence, Outcome, Step, Verdict, Witness
-from ska_theory.symbolic.definitions import MPMATH_MODULES, sigma
-from ska_theory.symbolic.rewrites import CANCEL, EXPAND, TO_EXP
-from ska_theory.symbolic.witness import IdentityCheck, Rewrite, check_identity
+from ska_theory.symbolic.derivation import StepFailed
+from ska_theory.symbolic.proving import CHAIN, Rewrite
+from ska_theory.symbolic.steps import Step, Witness
+from ska_theory.symbolic.witness import IdentityCheck, check_identity
 
-# Rewrites tried on every "≡ 0" question, in order: most identities here cancel after expansion;
-# the σ → exponential form and rational cancellation catch the rest.
-DEFAULT_REWRITES: tuple[Rewrite, ...] = (EXPAND, TO_EXP, CANCEL)
 DEFAULT_BOX = (-4.0, 4.0)
 
 
@@ -117,12 +113,15 @@ def _prove_zero(
     rewrites: Sequence[Rewrite],
     description: str,
 ) -> IdentityCheck:
-    return check_identity(expr, sp.S.Zero, box, rewrites, description=description)
+    return check_identity(expr, sp.S.Zero, box, rewrites=rewrites, description=description)
 
 
 def _antiderivative(e: sp.Expr, x: sp.Symbol) -> sp.Expr:
-    """∫ e dx, with σ written in exponential form (SymPy integrates elementary exponentials)."""
-    return sp.integrate(e.rewrite(sigma, sp.exp), x) if e.has(x) else e * x
+    """∫ e dx by sympy.integrate; StepFailed when it finds no closed form."""
+    F = sp.integrate(e, x) if e.has(x) else e * x
+    if F.has(sp.Integral):
+        raise StepFailed(f"∫ {e} d{x}", "sympy.integrate found no closed form")
+    return F
 
 
 def _at_any_q(e: sp.Expr, q: sp.Symbol) -> sp.Expr:
@@ -141,7 +140,7 @@ def analyse_lagrangian(
     path: sp.Expr,
     *,
     box: tuple[float, float] = DEFAULT_BOX,
-    rewrites: Sequence[Rewrite] = DEFAULT_REWRITES,
+    rewrites: Sequence[Rewrite] = CHAIN,
 ) -> VariationalDerivation:
     """Euler–Lagrange expression of L(q(t), q̇(t), t) and, when it vanishes identically, F with L = dF/dt.
 
@@ -161,8 +160,9 @@ def analyse_lagrangian(
     ]
     el_chk = _prove_zero(el, dom, rewrites, "Euler–Lagrange expression ≡ 0")
     steps += el_chk.steps
-    witnesses = [el_chk.witness]
+    witnesses = [el_chk.witness] if el_chk.witness is not None else []
     if el_chk.refuted:
+        assert el_chk.witness is not None
         steps.append(
             Step(
                 sp.Ne(el, 0, evaluate=False),
@@ -177,8 +177,8 @@ def analyse_lagrangian(
     affine = _prove_zero(sp.diff(L, jet.qdot, 2), dom, rewrites, "∂²L/∂q̇² ≡ 0")
     A = sp.diff(L, jet.qdot)
     B = sp.expand(L - A * jet.qdot)
-    if affine.refuted:
-        raise RuntimeError(f"EL ≡ 0 but L is not affine in q̇: {L}")  # impossible for one coordinate
+    if affine.refuted:  # impossible for one coordinate: a defect of this engine, not of L
+        raise StepFailed("∂²L/∂q̇² ≡ 0", f"EL ≡ 0 but L is not affine in q̇: {L}")
     closed = _prove_zero(sp.diff(A, jet.t) - sp.diff(B, jet.q), dom, rewrites, "∂A/∂t - ∂B/∂q ≡ 0")
     F0 = _antiderivative(A, jet.q)
     g_dot = B - sp.diff(F0, jet.t)
@@ -192,7 +192,7 @@ def analyse_lagrangian(
         Step(
             sp.Eq(sp.diff(A, jet.t), sp.diff(B, jet.q), evaluate=False), "closedness ∂A/∂t = ∂B/∂q (proved)"
         ),
-        Step(sp.Eq(sp.Symbol("F_0"), F0), "F_0 = ∫ A dq (σ in exponential form)"),
+        Step(sp.Eq(sp.Symbol("F_0"), F0), "F_0 = ∫ A dq"),
         Step(sp.Eq(sp.Symbol("g'"), g_dot), "g' = B - ∂F_0/∂t depends on t only (proved)"),
         Step(sp.Eq(sp.Symbol("F"), F), "F = F_0 + ∫ g' dt, defined up to an additive constant"),
         *recomputed.steps,
@@ -202,16 +202,18 @@ def analyse_lagrangian(
         ),
     ]
     checks = (affine, closed, g_free, recomputed)
-    witnesses += [c.witness for c in checks]
-    if any(c.refuted for c in checks):
-        raise RuntimeError(f"EL ≡ 0 but the total derivative construction failed for {L}")
+    witnesses += [c.witness for c in checks if c.witness is not None]
+    failed = next((c for c in checks if c.status != "proven"), None)
+    if failed is not None or not el_chk.proven:
+        what = failed.description if failed is not None else "Euler–Lagrange expression ≡ 0"
+        raise StepFailed(what, f"{(failed or el_chk).status}: the construction of F did not verify")
     return VariationalDerivation(L, jet, el, True, F, steps, witnesses)
 
 
 def mp_function(expr: sp.Expr, symbols: Sequence[sp.Symbol]) -> Callable[..., mpmath.mpf]:
     """Positional mpmath callable of ``expr`` with common subexpressions shared (for quadrature integrands,
     evaluated thousands of times; ``witness.mp_lambdify`` is the keyword form for point witnesses)."""
-    return sp.lambdify(list(symbols), expr, modules=MPMATH_MODULES, cse=True)  # type: ignore[no-any-return]
+    return sp.lambdify(list(symbols), expr, modules="mpmath", cse=True)  # type: ignore[no-any-return]
 
 
 def action(
@@ -229,7 +231,7 @@ def action(
         return mpmath.quad(f, [t0, t1])
 
 
-def deformed_path_action(lagrangian: sp.Expr, jet: Jet) -> Callable[..., mpmath.mpf]:
+def deformed_path_action(lagrangian: sp.Expr, jet: Jet) -> Callable[..., tuple[mpmath.mpf, mpmath.mpf]]:
     """(a, b, s) ↦ ∫_0^1 L dt along q(t) = a + (b-a) t + s sin(πt): paths from a to b deformed by s.
 
     The family used to witness that an action depends only on the endpoints (run inside ``workdps``).
@@ -241,39 +243,6 @@ def deformed_path_action(lagrangian: sp.Expr, jet: Jet) -> Callable[..., mpmath.
             q = a + (b - a) * tt + s * mpmath.sin(mpmath.pi * tt)
             return f(q, (b - a) + s * mpmath.pi * mpmath.cos(mpmath.pi * tt), tt)
 
-        return mpmath.quad(integrand, [0, 1])
+        return mpmath.quad(integrand, [0, 0.5, 1], error=True)  # type: ignore[no-any-return]
 
     return along
-
-
-def euler_lagrange_zero_outcome(
-    d: VariationalDerivation, *, interpretation: str, shown_as: str | None = None
-) -> Outcome:
-    """Decide "the EL equation of L reduces to 0 = 0": vacuous when L is a null Lagrangian.
-
-    ``interpretation`` is what the source reads into the identity; it does not follow when every path
-    satisfies the equation. ``shown_as`` is a form of F the caller has proved equal, as text.
-    """
-    figures: dict[str, Any] = {
-        "max_rel_residual_el": d.witnesses[0].max_rel_residual,
-        "euler_lagrange_identically_zero": d.identically_zero,
-        "null_lagrangian": d.is_null,
-        "closed_form_total_derivative": d.closed_form,
-    }
-    ev = Evidence(steps=list(d.steps), witnesses=list(d.witnesses), figures=figures)
-    if not d.identically_zero:
-        ev.counterexample = {
-            "jet_point": dict(d.nonzero_at or {}),
-            "euler_lagrange": sp.sstr(d.euler_lagrange),
-        }
-        return Outcome(Verdict.FAILS, "the Euler–Lagrange expression is not identically 0", evidence=ev)
-    return Outcome(
-        Verdict.HOLDS_VACUOUSLY,
-        f"EL ≡ 0 for every path because L = dF/dt with F = {shown_as or sp.sstr(d.total_derivative)}; "
-        f"the action depends only on the endpoints, so '{interpretation}' does not follow",
-        conditions=[
-            "true for every differentiable path z(t): the equation constrains nothing",
-            "L is a total time derivative (null Lagrangian); the action is F(z(t1)) - F(z(t0))",
-        ],
-        evidence=ev,
-    )

@@ -1,7 +1,11 @@
-"""The second witness of every symbolic result: high-precision mpmath evaluation at random real points.
+"""The second witness of every symbolic result: high-precision mpmath evaluation at seeded random points.
 
-A SymPy failure to simplify is never a disproof; a counterexample is a point where the residual is far
-above working precision (``tolerance`` is relative, and defaults to 10^-(digits-10)).
+A witness compares two *independent* evaluations of one statement (a quadrature against a closed form,
+a numerical derivative against a formula, the two sides of an identity), never one expression with
+itself. A SymPy failure to simplify is never a disproof; a counterexample is a point where the two
+sides differ far above working precision: the relative residual, after subtracting any error bound a
+side reports (``(value, error)`` from ``mpmath.quad(..., error=True)``), exceeds ``tolerance``
+(default 10^-(digits-10)).
 """
 
 from __future__ import annotations
@@ -13,14 +17,14 @@ from dataclasses import dataclass
 import mpmath
 import sympy as sp
 
-from ska_theory.symbolic.definitions import MPMATH_MODULES
+from ska_theory.symbolic.proving import CHAIN, Rewrite, prove_zero
 from ska_theory.symbolic.steps import Step, Witness
 
 DEFAULT_DIGITS = 50
 DEFAULT_POINTS = 20
 DEFAULT_SEED = 20250407  # SKA-2's date; any fixed seed would do
 
-MpFn = Callable[..., mpmath.mpf]
+MpFn = Callable[..., mpmath.mpf | tuple[mpmath.mpf, mpmath.mpf]]
 
 
 def random_points(
@@ -38,6 +42,24 @@ def random_points(
     ]
 
 
+def _value(v: mpmath.mpf | tuple[mpmath.mpf, mpmath.mpf]) -> tuple[mpmath.mpf, mpmath.mpf]:
+    """(value, error bound) of one side's evaluation."""
+    if isinstance(v, tuple):
+        return mpmath.mpmathify(v[0]), abs(mpmath.mpmathify(v[1]))
+    return mpmath.mpmathify(v), mpmath.mpf(0)
+
+
+def _residual(
+    lhs: MpFn, rhs: MpFn, point: dict[str, mpmath.mpf], digits: int
+) -> tuple[mpmath.mpf, mpmath.mpf]:
+    """(relative, absolute) residual of the two sides at ``point``, evaluated at ``digits`` digits."""
+    with mpmath.workdps(digits):
+        (a, ea), (b, eb) = _value(lhs(**point)), _value(rhs(**point))
+        res = max(abs(a - b) - 10 * (ea + eb), mpmath.mpf(0))
+        rel = res / max(abs(a), abs(b), mpmath.mpf(1))
+    return (rel if mpmath.isfinite(rel) else mpmath.inf), res
+
+
 def witness_functions(
     lhs: MpFn,
     rhs: MpFn,
@@ -49,20 +71,24 @@ def witness_functions(
     seed: int = DEFAULT_SEED,
     tolerance: float | None = None,
 ) -> Witness:
-    """Evaluate ``lhs(**point)`` and ``rhs(**point)`` with mpmath at ``digits`` digits and compare."""
+    """Evaluate ``lhs(**point)`` and ``rhs(**point)`` with mpmath at ``digits`` digits and compare.
+
+    A point whose residual exceeds the tolerance is evaluated again at twice the digits and keeps the
+    smaller residual, so cancellation in one side's formula is not mistaken for a counterexample.
+    """
     if digits < 50 or n_points < 20:
-        raise ValueError(f"witness needs >= 50 digits and >= 20 points, got {digits}, {n_points}")
+        raise ValueError(
+            f"witness needs >= 50 digits and >= 20 points, got digits={digits}, n_points={n_points}"
+        )
     tol = tolerance if tolerance is not None else 10.0 ** (-(digits - 10))
-    worst_rel = mpmath.mpf(0)
-    worst_abs = mpmath.mpf(0)
+    worst_rel, worst_abs = mpmath.mpf(-1), mpmath.mpf(0)
     worst_point: dict[str, mpmath.mpf] = {}
-    with mpmath.workdps(digits):
-        for point in random_points(domain, n_points, seed):
-            a, b = lhs(**point), rhs(**point)
-            res = abs(a - b)
-            rel = res / max(abs(a), abs(b), mpmath.mpf(1))
-            if rel > worst_rel or not worst_point:
-                worst_rel, worst_abs, worst_point = rel, res, point
+    for point in random_points(domain, n_points, seed):
+        rel, res = _residual(lhs, rhs, point, digits)
+        if rel > tol:  # rounding (cancellation) shrinks with precision; a real difference does not
+            rel, res = min((rel, res), _residual(lhs, rhs, point, 2 * digits))
+        if rel > worst_rel:
+            worst_rel, worst_abs, worst_point = rel, res, point
     return Witness(
         description=description,
         digits=digits,
@@ -76,9 +102,9 @@ def witness_functions(
     )
 
 
-def mp_lambdify(expr: sp.Expr, symbols: Sequence[sp.Symbol]) -> MpFn:
-    """``lambdify`` to mpmath (σ included) taking keyword arguments named after ``symbols``."""
-    f = sp.lambdify(list(symbols), expr, modules=MPMATH_MODULES)
+def mp_lambdify(expr: sp.Expr, symbols: Sequence[sp.Symbol]) -> Callable[..., mpmath.mpf]:
+    """``lambdify`` to mpmath taking keyword arguments named after ``symbols``."""
+    f = sp.lambdify(list(symbols), expr, modules="mpmath", cse=True)
     names = [str(x) for x in symbols]
 
     def call(**kw: mpmath.mpf) -> mpmath.mpf:
@@ -95,7 +121,12 @@ def witness_identity(
     description: str,
     **kw: object,
 ) -> Witness:
-    """Witness ``lhs == rhs`` on the real box ``domain`` (symbol -> (lo, hi))."""
+    """Witness ``lhs == rhs`` on the real box ``domain`` by evaluating both sides with mpmath.
+
+    Refuses two sides that are the same expression: that would witness nothing.
+    """
+    if sp.sympify(lhs) == sp.sympify(rhs):
+        raise ValueError(f"witness of {description!r} would evaluate the same expression on both sides")
     syms = sorted(domain, key=str)
     return witness_functions(
         mp_lambdify(lhs, syms),
@@ -106,54 +137,51 @@ def witness_identity(
     )
 
 
-Rewrite = tuple[str, Callable[[sp.Expr], sp.Expr]]
-
-
-def reduce_to_zero(expr: sp.Expr, rewrites: Sequence[Rewrite]) -> tuple[bool, list[Step]]:
-    """Apply named targeted rewrites in order; True when the expression becomes exactly 0.
-
-    Each rewrite becomes a derivation step, so the proof is inspectable. No bare ``simplify``: a
-    rewrite list that does not reach 0 proves nothing either way.
-    """
-    steps = [Step(expr, "difference of the two sides")]
-    for why, fn in rewrites:
-        expr = fn(expr)
-        steps.append(Step(expr, why))
-        if expr == 0:
-            return True, steps
-    return expr == 0, steps
-
-
 @dataclass(frozen=True)
 class IdentityCheck:
-    """A symbolic identity checked twice: targeted rewrites (proof) and the mpmath witness."""
+    """A symbolic identity checked twice: a rewrite chain (proof) and the mpmath witness.
 
+    ``status``: ``proven`` (proof reached 0 and the witness agrees), ``refuted`` (the witness found a
+    point far above precision), ``unproven`` (the witness agrees, the rewrites did not reach 0) or
+    ``inconsistent`` (the rewrites reached 0 but the witness disagrees: a toolkit defect).
+    """
+
+    description: str
     proven: bool
     steps: list[Step]
-    witness: Witness
+    witness: Witness | None  # None when the two sides are literally the same expression (nothing to witness)
 
     @property
     def refuted(self) -> bool:
-        """True when the witness found a point with residual far above working precision."""
-        return not self.witness.agrees
+        return self.witness is not None and not self.witness.agrees
+
+    @property
+    def status(self) -> str:
+        if self.proven:
+            return "inconsistent" if self.refuted else "proven"
+        return "refuted" if self.refuted else "unproven"
 
 
 def check_identity(
     lhs: sp.Expr,
     rhs: sp.Expr,
     domain: Mapping[sp.Symbol, tuple[float, float]],
-    rewrites: Sequence[Rewrite],
     *,
     description: str,
-    **witness_kw: object,
+    rewrites: Sequence[Rewrite] | None = None,
+    witness: Witness | None = None,
 ) -> IdentityCheck:
-    """Prove ``lhs == rhs`` by ``rewrites`` of ``lhs - rhs`` and witness it numerically on ``domain``.
+    """Prove ``lhs == rhs`` by rewriting ``lhs - rhs`` and witness it numerically on ``domain``.
 
-    Raises RuntimeError when the witness agrees but the rewrites do not reach 0: that is an
-    incomplete proof (choose better rewrites), not evidence either way.
+    ``witness`` replaces the default witness (both sides lambdified) by an independent evaluation,
+    e.g. a quadrature of the definition against the derived closed form.
     """
-    proven, steps = reduce_to_zero(lhs - rhs, rewrites)
-    w = witness_identity(lhs, rhs, domain, description=description, **witness_kw)
-    if w.agrees and not proven:
-        raise RuntimeError(f"incomplete proof of {description!r}: rewrites ended at {steps[-1].expr}")
-    return IdentityCheck(proven=proven, steps=steps, witness=w)
+    if sp.sympify(lhs - rhs) == 0:  # literally equal: proved as written, nothing to witness
+        return IdentityCheck(
+            description, True, [Step(sp.S.Zero, "the two sides are the same expression")], witness
+        )
+    w = witness if witness is not None else witness_identity(lhs, rhs, domain, description=description)
+    # A refuted identity is not worth the whole chain (simplify can take seconds): expand it for display.
+    chain = ((rewrites or CHAIN)[0],) if not w.agrees else (rewrites or CHAIN)
+    proven, steps = prove_zero(lhs - rhs, chain)
+    return IdentityCheck(description, proven, steps, w)

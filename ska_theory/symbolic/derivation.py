@@ -1,0 +1,163 @@
+"""A derivation as a sequence of small named steps, each verified (the way sympy.physics.mechanics
+builds equations of motion: inspectable objects, not one opaque call).
+
+A :class:`Derivation` collects the steps, the witnesses and the raw numbers of one claim. Two kinds of
+checks go through it:
+
+- :meth:`Derivation.lemma`: one of the toolkit's own steps (an antiderivative, a limit, a rewrite of
+  the theory's definitions). It must be proved by the rewrite chain *and* agree with its independent
+  witness; otherwise :class:`StepFailed` is raised and the claim is ``undecided`` at that step.
+- :meth:`Derivation.statement`: the paper's statement itself, derived under the theory. Its result is
+  returned to the claim, which decides: a refuted statement is a counterexample (``fails``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import mpmath
+import sympy as sp
+
+from ska_theory.symbolic.display import display
+from ska_theory.symbolic.steps import Step, Witness
+from ska_theory.symbolic.witness import IdentityCheck, check_identity, witness_functions
+
+Box = Mapping[sp.Symbol, tuple[float, float]]
+
+
+class StepFailed(Exception):
+    """One of the toolkit's own steps did not go through: the claim is ``undecided`` at ``step``."""
+
+    def __init__(self, step: str, why: str, derivation: Derivation | None = None):
+        super().__init__(f"{step}: {why}")
+        self.step, self.why, self.derivation = step, why, derivation
+
+
+@dataclass
+class Derivation:
+    """Steps, witnesses and numbers of one claim's derivation, in the order they were made."""
+
+    steps: list[Step] = field(default_factory=list)
+    witnesses: list[Witness] = field(default_factory=list)
+    figures: dict[str, Any] = field(default_factory=dict)
+
+    def show(self, expr: sp.Basic, why: str, tool: str = "") -> None:
+        """A step that states a result already obtained (a definition, a substitution, a conclusion)."""
+        self.steps.append(Step(display(expr), why, tool))
+
+    def fail(self, step: str, why: str) -> StepFailed:
+        return StepFailed(step, why, self)
+
+    def _record(self, chk: IdentityCheck, conclusion: sp.Basic | None) -> None:
+        self.steps += [Step(display(s.expr), s.justification, "rewrite chain") for s in chk.steps[1:]]
+        if conclusion is not None:
+            self.show(conclusion, f"{chk.description} ({chk.status})")
+        if chk.witness is not None:
+            self.witnesses.append(chk.witness)
+
+    def lemma(
+        self, lhs: sp.Expr, rhs: sp.Expr, box: Box, description: str, *, witness: Witness | None = None
+    ) -> IdentityCheck:
+        """A toolkit step ``lhs = rhs``: proved and witnessed, or :class:`StepFailed`."""
+        chk = check_identity(lhs, rhs, box, description=description, witness=witness)
+        self._record(chk, sp.Eq(lhs, rhs, evaluate=False))
+        if chk.status != "proven":
+            raise self.fail(description, f"the step is {chk.status}")
+        return chk
+
+    def statement(
+        self, lhs: sp.Expr, rhs: sp.Expr, box: Box, description: str, *, witness: Witness | None = None
+    ) -> IdentityCheck:
+        """The paper's statement ``lhs = rhs`` under the theory: checked and returned, never raised."""
+        chk = check_identity(lhs, rhs, box, description=description, witness=witness)
+        self._record(chk, None)
+        if chk.status == "inconsistent":
+            raise self.fail(description, "the rewrites reach 0 but the witness disagrees (toolkit defect)")
+        return chk
+
+    def antiderivative(
+        self,
+        integrand: sp.Expr,
+        x: sp.Symbol,
+        name: str,
+        *,
+        ansatz: sp.Expr | None = None,
+        box: tuple[float, float] = (-20.0, 20.0),
+    ) -> sp.Expr:
+        """F with F' = ``integrand`` (up to a constant): from ``ansatz`` only if it differentiates back,
+        else ``sympy.integrate``; verified by differentiation and by quadrature between random a, b."""
+        F = None
+        if ansatz is not None:
+            tried = check_identity(sp.diff(ansatz, x), integrand, {x: box}, description="ansatz")
+            if tried.status == "proven":
+                F, how = ansatz, "ansatz, verified by differentiation"
+            else:
+                self.show(
+                    sp.Eq(sp.Symbol("ansatz"), ansatz),
+                    f"ansatz for {name} rejected ({tried.status}); integrating without it",
+                )
+        if F is None:
+            F, how = sp.integrate(integrand, x), "sympy.integrate"
+            if F.has(sp.Integral):
+                raise self.fail(f"antiderivative of {name}", "sympy.integrate found no closed form")
+        self.show(sp.Eq(sp.Symbol(f"F_{name}"), F), f"an antiderivative of {name}", tool=how)
+        self.lemma(
+            sp.diff(F, x),
+            integrand,
+            {x: box},
+            f"d/d{x} F_{name} = {name}",
+            witness=quadrature_witness(integrand, F, x, box, name),
+        )
+        return F
+
+    def limit(self, expr: sp.Expr, x: sp.Symbol, point: sp.Expr, name: str) -> sp.Expr:
+        """lim_{x → point} ``expr`` by SymPy; :class:`StepFailed` when it cannot tell."""
+        try:
+            value = sp.limit(expr, x, point)
+        except (NotImplementedError, ValueError, TypeError) as e:
+            raise self.fail(f"limit of {name}", f"sympy.limit raised {type(e).__name__}") from None
+        if isinstance(value, sp.Limit) or not (value.is_number or value in (sp.oo, -sp.oo)):
+            raise self.fail(f"limit of {name}", f"sympy.limit left {value}")
+        self.show(sp.Eq(sp.Limit(expr, x, point), value), f"limit of {name}", tool="sympy.limit")
+        return value
+
+
+def quadrature_witness(
+    integrand: sp.Expr, F: sp.Expr, x: sp.Symbol, box: tuple[float, float], name: str
+) -> Witness:
+    """∫_a^b integrand dx by mpmath.quad (with its error estimate) against F(b) - F(a), a, b in ``box``."""
+    f = sp.lambdify([x], integrand, modules="mpmath")
+    Fm = sp.lambdify([x], F, modules="mpmath")
+
+    def quad(a: mpmath.mpf, b: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
+        nodes = [a, *(c for c in (-1, 0, 1) if min(a, b) < c < max(a, b)), b]
+        nodes = sorted(nodes) if a <= b else sorted(nodes, reverse=True)
+        return mpmath.quad(f, nodes, error=True)  # type: ignore[no-any-return]
+
+    return witness_functions(
+        quad,
+        lambda a, b: Fm(b) - Fm(a),
+        {"a": box, "b": box},
+        description=f"mpmath.quad of {name} from a to b against F(b) - F(a)",
+    )
+
+
+def real_roots(
+    fn: Callable[[mpmath.mpf], mpmath.mpf], interval: tuple[float, float] = (-60.0, 60.0), samples: int = 2401
+) -> list[mpmath.mpf]:
+    """The real roots of ``fn`` in ``interval`` where it changes sign between grid points, each refined by
+    mpmath.findroot (bisection-safe Anderson–Björck) at the current working precision."""
+    lo, hi = (mpmath.mpf(v) for v in interval)
+    grid = [lo + (hi - lo) * k / (samples - 1) for k in range(samples)]
+    values = [fn(x) for x in grid]
+    roots = []
+    for (a, fa), (b, fb) in zip(
+        zip(grid, values, strict=True), zip(grid[1:], values[1:], strict=True), strict=False
+    ):
+        if fa == 0:
+            roots.append(a)
+        elif fa * fb < 0:
+            roots.append(mpmath.findroot(fn, (a, b), solver="anderson"))
+    return roots
