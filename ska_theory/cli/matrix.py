@@ -62,7 +62,11 @@ def run(args: argparse.Namespace) -> int:
         atomic_write_text(args.record, dump_json(doc))
         print(f"recorded the matrix in {args.record}", file=sys.stderr)
         return 1 if undecided else 0
-    changes = changed_cells(load_matrix(args.record), doc)
+    recorded = load_matrix(args.record)
+    if recorded is None:
+        print(f"no recorded matrix at {args.record}: run 'ska-theory matrix --update'", file=sys.stderr)
+        return 1
+    changes = changed_cells(recorded, doc)
     for ch in changes:
         print(f"cell changed: {ch}", file=sys.stderr)
     return 1 if changes or undecided else 0
