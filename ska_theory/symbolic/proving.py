@@ -53,7 +53,7 @@ SOFTPLUS: Rewrite = (
     lambda e: sp.expand(canonical_softplus(e)),
 )
 CANCEL: Rewrite = ("cancel the rational function", lambda e: sp.cancel(sp.together(e)))
-SIMPLIFY: Rewrite = ("sympy.simplify (last resort)", sp.simplify)
+SIMPLIFY: Rewrite = ("simplify what is left (the last, most general rewrite)", sp.simplify)
 
 # The chain every "≡ 0" question goes through, in order; it stops at the first exact 0.
 CHAIN: tuple[Rewrite, ...] = (EXPAND, TO_EXP, SOFTPLUS, CANCEL, SIMPLIFY)
