@@ -94,9 +94,17 @@ def claims_document(
     provenance: dict[str, Any],
     mode: str,
     theory: Theory = PAPER,
+    matrix: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """The claims JSON; with the recorded mutation ``matrix``, each symbolic claim also says which
+    definitions its verdict depends on (the built-in theories under which it differs from the paper's)."""
+    rows = {r["id"]: r for r in (matrix or {}).get("claims", [])}
+    claims = [claim_json(c, o) for c, o in results]
+    for doc in claims:
+        if doc["id"] in rows:
+            doc["theory_dependence"] = {k: rows[doc["id"]][k] for k in ("differs_under", "depends_on")}
     return {
-        "claims": [claim_json(c, o) for c, o in results],
+        "claims": claims,
         "mode": mode,
         "provenance": provenance,
         "theory": theory.describe(),

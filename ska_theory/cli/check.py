@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ska_theory.claims.evaluate import NUMERIC_UNDER_THEORY, Decided, applicable, evaluate, stderr_progress
 from ska_theory.claims.junit import junit_xml
+from ska_theory.claims.matrix import DEFAULT_MATRIX, load_matrix
 from ska_theory.claims.model import Context, Mode, Outcome, Verdict
 from ska_theory.claims.record import DEFAULT_RECORD, claims_document, compare, load_recorded, merge_record
 from ska_theory.claims.registry import discover, select
@@ -122,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"skipped: {c.id} ({NUMERIC_UNDER_THEORY})")
 
     pairs = [(c, o) for c, o, _ in results]
-    doc = claims_document(pairs, provenance(), mode, theory)
+    doc = claims_document(pairs, provenance(), mode, theory, load_matrix(DEFAULT_MATRIX))
     if args.json is not None:
         atomic_write_text(args.json, dump_json(doc))
     undecided = [c.id for c, o in pairs if o.verdict is Verdict.UNDECIDED]
