@@ -1,0 +1,82 @@
+"""Words and pictures for the studies' verdicts: numbers in prose, curated key numbers, figure legends.
+
+Prose never shows a raw container, ``nan`` or ``None``: a missing time reads "not reached".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from ska_theory.claims.model import KeyNumber
+
+MISSING = "not reached"
+
+
+def num(x: float | None, fmt: str = ".3g") -> str:
+    """``x`` formatted, or "not reached" for a missing value (None or NaN)."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return MISSING
+    return f"{x:{fmt}}"
+
+
+def layer_list(
+    values: Sequence[float | None], fmt: str = ".2f", unit: str = "", prefix: str = "layer "
+) -> str:
+    """'layer 1 0.12, layer 2 0.34, ...' (each value followed by `` unit`` when given)."""
+    tail = f" {unit}" if unit else ""
+    return ", ".join(f"{prefix}{i + 1} {num(v, fmt)}{tail}" for i, v in enumerate(values))
+
+
+def pct(fraction: float) -> str:
+    """0.1 -> '10 %', 0.001 -> '0.1 %'."""
+    return f"{100 * fraction:.3g} %"
+
+
+def rounded(x: float, digits: int = 4) -> float | str:
+    """``x`` to ``digits`` significant digits for a key number; "not reached" when missing."""
+    if math.isnan(x):
+        return MISSING
+    return float(f"{x:.{digits}g}")
+
+
+def layer_numbers(
+    label: str,
+    values: Sequence[float],
+    unit: str = "",
+    paper: Sequence[float | None] | float | None = None,
+    digits: int = 4,
+    series: str = "",
+) -> list[KeyNumber]:
+    """One key number per layer (group "layer i", or "<series>, layer i"); ``paper`` per layer or one."""
+    out = []
+    for i, v in enumerate(values):
+        p = paper[i] if isinstance(paper, Sequence) else paper
+        group = f"{series}, layer {i + 1}" if series else f"layer {i + 1}"
+        out.append(KeyNumber(label, rounded(float(v), digits), unit, p, group))
+    return out
+
+
+def legend_below(fig: Any, axes: Any, ncol: int = 4) -> None:
+    """One legend for the whole figure, below the panels (never over the data); labels from every axis."""
+    seen: dict[str, Any] = {}
+    for ax in getattr(axes, "flat", [axes]):
+        for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
+            seen.setdefault(lab, h)
+    rows = math.ceil(len(seen) / ncol)
+    fig.tight_layout(rect=(0, 0.06 + 0.05 * rows, 1, 1))
+    fig.legend(
+        list(seen.values()),
+        list(seen),
+        loc="lower center",
+        ncol=min(ncol, len(seen)),
+        bbox_to_anchor=(0.5, 0.0),
+        frameon=False,
+    )
+
+
+def count_words(n: int) -> str:
+    """'three' for 3 (captions say how many series are plotted)."""
+    words = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+    return words[n] if 0 <= n < len(words) else str(n)
