@@ -14,10 +14,10 @@ from ska_theory.claims.model import KeyNumber
 MISSING = "not reached"
 
 
-def num(x: float | None, fmt: str = ".3g") -> str:
-    """``x`` formatted, or "not reached" for a missing value (None or NaN)."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return MISSING
+def num(x: float | None, fmt: str = ".3g", missing: str = MISSING) -> str:
+    """``x`` formatted, or ``missing`` ("not reached") for a missing value (None, NaN or infinite)."""
+    if x is None or not math.isfinite(x):
+        return missing
     return f"{x:{fmt}}"
 
 
