@@ -745,7 +745,8 @@ def _eta_timescale(ctx: Context) -> Outcome:
         *(
             f"{VARIANT_LABEL[v]}, {EVENT_LABEL[name]} times t: "
             + "; ".join(
-                f"η = {e:g}: " + ", ".join(num(x, ".3f") for x in ev[v]["times"][name][f"{e:g}"])
+                f"η = {e:g}: "
+                + ", ".join(num(x, ".3f", "at the end") for x in ev[v]["times"][name][f"{e:g}"])
                 for e in etas
             )
             for v in VARIANTS
