@@ -22,11 +22,15 @@ def num(x: float | None, fmt: str = ".3g", missing: str = MISSING) -> str:
 
 
 def layer_list(
-    values: Sequence[float | None], fmt: str = ".2f", unit: str = "", prefix: str = "layer "
+    values: Sequence[float | None], fmt: str = ".2f", unit: str = "", missing: str = MISSING
 ) -> str:
     """'layer 1 0.12, layer 2 0.34, ...' (each value followed by `` unit`` when given)."""
-    tail = f" {unit}" if unit else ""
-    return ", ".join(f"{prefix}{i + 1} {num(v, fmt)}{tail}" for i, v in enumerate(values))
+
+    def one(v: float | None) -> str:
+        text = num(v, fmt, missing)
+        return f"{text} {unit}" if unit and text != missing else text
+
+    return ", ".join(f"layer {i + 1} {one(v)}" for i, v in enumerate(values))
 
 
 def pct(fraction: float) -> str:

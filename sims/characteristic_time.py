@@ -268,9 +268,8 @@ def _characteristic_time(ctx: Context) -> Outcome:
         *(fmt(c) for c in NETWORK_CANDIDATES),
         "per-layer exponents in c: " + "; ".join(per_layer(cand) for cand in CANDIDATES),
         f"linearised rate of layer 1 like $c**({exps['lambda_1']:.2f})$, predicted onset like "
-        f"$c**({exps['t_hat_1']:.2f})$; a deeper layer's rate, $(n/4 + 1)/(4*log(2))$ with n the width of "
-        "the "
-        "layer below, does not depend on c: " + layer_list(table["c=1"]["predicted"]["lambda"], ".1f"),
+        f"$c**({exps['t_hat_1']:.2f})$; a deeper layer's rate, $(n/4 + 1)/(4*log(2))$ with n the width "
+        "of the layer below, does not depend on c: " + layer_list(table["c=1"]["predicted"]["lambda"], ".1f"),
         "network time = the latest layer's event; 'not reached' = no event before the horizon "
         f"t = {HORIZON[ctx.mode]:g}",
     ]
