@@ -261,8 +261,7 @@ def _characteristic_time(ctx: Context) -> Outcome:
 
     conditions = [
         f"tolerance: an intrinsic time moves by at most {pct(RELATIVE_TOLERANCE)} over c from {SCALES[0]:g} "
-        "to "
-        f"{SCALES[-1]:g} (|exponent| at most {EXPONENT_TOLERANCE:.3f}) and is within "
+        f"to {SCALES[-1]:g} (|exponent| at most {EXPONENT_TOLERANCE:.3f}) and is within "
         f"{pct(RELATIVE_TOLERANCE)} "
         f"of {PAPER_T} at c = 1",
         *(fmt(c) for c in NETWORK_CANDIDATES),
@@ -352,8 +351,7 @@ def _characteristic_time(ctx: Context) -> Outcome:
         Verdict.NOT_SUPPORTED,
         f"not intrinsic: {fmt(worst)}; per-layer exponents of the steepest entropy descent {layer_exps}: "
         f"layer 1 follows the data (its rate like $c**({exps['lambda_1']:.2f})$), deeper layers their "
-        "widths; "
-        f"at c = 1 the latest event is at t = {num(at_one['entropy_rate_min'], '.3f')}"
+        f"widths; at c = 1 the latest event is at t = {num(at_one['entropy_rate_min'], '.3f')}"
         + "".join(f"; {n}: {num(table[n]['network']['entropy_rate_min'], '.3f')}" for n in others),
         conditions,
         evidence,

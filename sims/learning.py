@@ -158,8 +158,7 @@ def _cosine_alignment(ctx: Context) -> Outcome:
         "cosine-alignment-final",
         f"Final cos(Z, ΔD) in each of the {count_words(L)} layers for {count_words(len(final))} runs: the "
         f"exact flow at t = 0.5 and at t = {g.t[-1]:g}, and the authors' algorithm and the paper's Euler "
-        "scheme "
-        f"(η = {ETA:g}, K = {STEPS}); dashed: the verdict's threshold.",
+        f"scheme (η = {ETA:g}, K = {STEPS}); dashed: the verdict's threshold.",
         svg_figure(fig),
     )
     conditions = [
@@ -568,8 +567,7 @@ def _entropy_knowledge_u(ctx: Context) -> Outcome:
     conditions = [
         f"threshold: a U has one interior minimum and each arm rises by at least {U_RISE:.0%} of the deeper "
         f"arm; decided on the authors' algorithm (η = {ETA:g}, K = {STEPS}) in every layer whose minimum "
-        "lies "
-        f"in the first {JUDGED_FRACTION:.0%} of the run",
+        f"lies in the first {JUDGED_FRACTION:.0%} of the run",
         *(
             f"{name}: arm ratios {ratios(name)}; RMS knowledge per entry at the bottom {bottoms(name)}"
             for name in series
@@ -579,8 +577,7 @@ def _entropy_knowledge_u(ctx: Context) -> Outcome:
         "for one neuron on one input u it is $-norm(u)**2*(z*sigma(z)*(1 - sigma(z)))**2/log(2)**2$, "
         f"lowest at $z*tanh(z/2) = 1$, z* = {zs:.3f}, whatever u",
         "'optimal learning zone' is defined nowhere in the texts: the bottom of the U is the steepest "
-        "entropy "
-        "descent, where the knowledge per entry passes z*, for structured and random data alike",
+        "entropy descent, where the knowledge per entry passes z*, for structured and random data alike",
     ]
     key = [
         *layer_numbers(
@@ -629,8 +626,7 @@ def _entropy_knowledge_u(ctx: Context) -> Outcome:
             "The U-shape is real but says nothing about optimal learning: entropy changes slowly when "
             "knowledge "
             "is near zero and again when the sigmoids saturate, so any long enough run draws a U, random "
-            "data "
-            "included, and its bottom is just the steepest entropy descent.",
+            "data included, and its bottom is just the steepest entropy descent.",
             robustness,
         )
     return Outcome(
