@@ -165,13 +165,14 @@ def weight_norm_rates(params: Params, X: np.ndarray) -> tuple[np.ndarray, np.nda
     return lhs, rhs
 
 
-def layer_one_rates(params: Params, X: np.ndarray) -> dict[str, float]:
+def layer_one_rates(params: Params, X: np.ndarray, eig: np.ndarray | None = None) -> dict[str, float]:
     """Layer 1's Shannon-entropy rate and its two exact forms, at one state of the flow.
 
     ``rate``: Σ H_b'(Z) ⊙ dZ/dt with H_b' = σ'(z) log2((1-σ)/σ) (the Shannon entropy's own derivative,
     not the SKA gradient formula); ``minus_N_speed2``: -N ‖dA_1/dt‖²; ``knowledge_flow2``: ‖dZ_1/dt‖²;
     ``rayleigh``: ‖dZ_1/dt‖² / (N ‖dA_1/dt‖²), the Rayleigh quotient of M_1 = E[u uᵀ] at the weight
-    velocity, which lies in [λ_min(M_1), λ_max(M_1)] (``lambda_min``, ``lambda_max``).
+    velocity, which lies in [λ_min(M_1), λ_max(M_1)] (``lambda_min``, ``lambda_max``; ``eig``: the
+    eigenvalues of M_1 when already computed).
     """
     lay, v = params[0], velocity(params, X)[0]
     Z = X @ lay.W + lay.b
@@ -180,7 +181,7 @@ def layer_one_rates(params: Params, X: np.ndarray) -> dict[str, float]:
     h_prime = D * (1 - D) * np.log2((1 - D) / D)
     n = X.shape[0]
     speed2 = float(np.sum(v.W**2) + np.sum(v.b**2))
-    eig = np.linalg.eigvalsh(second_moment(X))
+    eig = np.linalg.eigvalsh(second_moment(X)) if eig is None else eig
     return {
         "rate": float(np.sum(h_prime * dZ)),
         "minus_N_speed2": -n * speed2,
