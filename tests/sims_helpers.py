@@ -46,7 +46,7 @@ def prose_of(outcome: Outcome, captions: bool = True) -> list[str]:
 
 
 def prose_problems(outcome: Outcome) -> list[str]:
-    """What breaks the report's prose rules: forbidden fragments, unbalanced `$`, maths that does not parse."""
+    """What breaks the report's prose rules: forbidden fragments, odd `$`, maths that does not parse."""
     problems = []
     for text in prose_of(outcome):
         if FORBIDDEN.search(text):

@@ -14,6 +14,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from sims_helpers import prose_problems
 
 import ska_theory.sims._runs as runs_mod
 from ska_theory.claims.model import Context, Verdict
@@ -22,8 +23,6 @@ from ska_theory.io import dump_json
 from ska_theory.network.params import init_params, save_params
 from ska_theory.sims import characteristic_time, learning, long_horizon, observed_events, time_invariance
 from ska_theory.sims._analysis import convergence_order, json_safe
-
-from sims_helpers import prose_problems
 
 # The studies of this folder's modules (other sims modules may add their own claims).
 MODULES = {
