@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 from scipy.linalg import cho_factor, cho_solve
+from scipy.signal import find_peaks
 
 from ska_theory.network.forward import forward
 from ska_theory.network.params import Params
@@ -42,7 +43,8 @@ def absolute_sup_error(t: np.ndarray, y: np.ndarray, t_ref: np.ndarray, y_ref: n
 
 def convergence_order(steps: Sequence[float], errors: Sequence[float]) -> float:
     """Least-squares slope p of log(error) = p log(step) + c (the observed order of accuracy)."""
-    h, e = np.log(np.asarray(steps, float)), np.log(np.asarray(errors, float))
+    with np.errstate(divide="ignore"):
+        h, e = np.log(np.asarray(steps, float)), np.log(np.asarray(errors, float))
     if len(h) < 2 or not np.all(np.isfinite(e)):
         return float("nan")
     return float(np.polyfit(h, e, 1)[0])
@@ -106,19 +108,15 @@ def threshold_time(t: np.ndarray, y: np.ndarray, fraction: float) -> float:
 
 
 def turning_points(y: np.ndarray, rel: float = 1e-6) -> tuple[list[int], list[int]]:
-    """Indices of the interior local maxima and minima of y, ignoring moves smaller than ``rel`` times
-    the range of y (rounding in a flat tail is not a turning point)."""
+    """Indices of the interior local maxima and minima of y whose prominence is at least ``rel`` times the
+    range of y (rounding in a flat tail is not a turning point)."""
     y = np.asarray(y, float)
-    dy = np.diff(y)
-    dy[np.abs(dy) <= rel * (np.max(y) - np.min(y))] = 0.0
-    nz = np.flatnonzero(dy)
-    maxima, minima = [], []
-    for a, b in itertools.pairwise(nz):
-        if dy[a] > 0 > dy[b]:
-            maxima.append(int(b))
-        elif dy[a] < 0 < dy[b]:
-            minima.append(int(b))
-    return maxima, minima
+    floor = rel * float(np.max(y) - np.min(y))
+    if floor == 0:
+        return [], []
+    maxima = find_peaks(y, prominence=floor)[0]
+    minima = find_peaks(-y, prominence=floor)[0]
+    return [int(i) for i in maxima], [int(i) for i in minima]
 
 
 # --- U shapes ------------------------------------------------------------------------------------

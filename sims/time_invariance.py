@@ -742,6 +742,12 @@ def _eta_timescale(ctx: Context) -> Outcome:
         if np.isfinite(a)
     ]
     timescale = a_max >= TIMESCALE_EXPONENT
+    order = float(np.median(approach)) if approach else float("nan")
+    approach_txt = (
+        f"approach the exact flow's at order {order:.2f} (median) as η shrinks"
+        if approach
+        else "equal the exact flow's"
+    )
     conditions = [
         f"threshold: η sets the speed of the dynamics if event times in t move like $eta**a$ with |a| at "
         f"least {TIMESCALE_EXPONENT} (a = 1: events at fixed step counts); a step size leaves them fixed "
@@ -750,8 +756,7 @@ def _eta_timescale(ctx: Context) -> Outcome:
         + ", ".join(f"{e:g}" for e in etas)
         + "; a layer whose event is at the run's end is left out",
         f"exponents in t from {min(exps):.2f} to {max(exps):.2f}; in steps K from {min(steps):.2f} to "
-        f"{max(steps):.2f}; the times approach the exact flow's at order {np.median(approach):.2f} "
-        "(median) as η shrinks",
+        f"{max(steps):.2f}; the times {approach_txt}",
         "the exact flow, $dW_l/dt = -nabla_w_H_l$ (SKA-2 eq. 2), contains no η: its speed is set by the data "
         "and the widths (time.characteristic-time)",
         *(
@@ -778,7 +783,7 @@ def _eta_timescale(ctx: Context) -> Outcome:
             ),
             KeyNumber(
                 "order of approach of event times to the exact flow's",
-                rounded(float(np.median(approach)), 3),
+                rounded(order, 3),
                 "",
                 group="both variants",
             ),
@@ -822,7 +827,8 @@ def _eta_timescale(ctx: Context) -> Outcome:
     )
     summary = (
         f"event times in t move like $eta**a$ with |a| at most {a_max:.2f} over η from {min(etas):g} to "
-        f"{max(etas):g} and approach the η-free flow's at order {np.median(approach):.2f}; in steps K they "
+        f"{max(etas):g} and {approach_txt.replace('exact', 'η-free').replace(' (median)', '')}; in steps K "
+        "they "
         f"move like $eta**({np.median(steps):.2f})$: η is a step size, not a time scale of the dynamics"
     )
     if timescale:
