@@ -56,7 +56,7 @@ from ._runs import across_seeds, authors_spec, continuation_spec, initial_params
 from .characteristic_time import horizon_spec
 
 LONG_T = {"quick": 100.0, "full": 1000.0}
-LONG_GRID = {"quick": 99, "full": 500}  # samples of the continuation (t > the start run's end)
+LONG_GRID = {"quick": 40, "full": 200}  # samples of the continuation (t > the start run's end)
 FLOW = {"kind": "continuous", "rtol": 1e-6, "atol": 1e-9}
 THRESHOLDS: tuple[float, ...] = (0.1, 0.01, 0.001)  # stop when ‖dZ/dt‖_F < this fraction of its peak
 STABLE_TOLERANCE = 0.01  # ‖Z‖_F settled: grows by less than 1 % over the last doubling of t
