@@ -9,6 +9,8 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+import matplotlib.ticker
+
 from ska_theory.claims.model import KeyNumber
 
 MISSING = "not reached"
@@ -39,8 +41,8 @@ def pct(fraction: float) -> str:
 
 
 def rounded(x: float, digits: int = 4) -> float | str:
-    """``x`` to ``digits`` significant digits for a key number; "not reached" when missing."""
-    if math.isnan(x):
+    """``x`` to ``digits`` significant digits for a key number; "not reached" when missing or infinite."""
+    if not math.isfinite(x):
         return MISSING
     return float(f"{x:.{digits}g}")
 
@@ -69,7 +71,8 @@ def legend_below(fig: Any, axes: Any, ncol: int = 4) -> None:
         for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
             seen.setdefault(lab, h)
     rows = math.ceil(len(seen) / ncol)
-    fig.tight_layout(rect=(0, 0.06 + 0.05 * rows, 1, 1))
+    # Room below the panels for the legend: about 0.3 inch per row of entries.
+    fig.tight_layout(rect=(0, min(0.5, (0.2 + 0.3 * rows) / fig.get_figheight()), 1, 1))
     fig.legend(
         list(seen.values()),
         list(seen),
@@ -84,3 +87,17 @@ def count_words(n: int) -> str:
     """'three' for 3 (captions say how many series are plotted)."""
     words = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
     return words[n] if 0 <= n < len(words) else str(n)
+
+
+def proxy_legend(ax: Any, colors: Any, markers: dict[str, str]) -> None:
+    """Legend entries for a colour per layer and a marker per series, instead of one per combination."""
+    for i, c in enumerate(colors):
+        ax.plot([], [], color=c, lw=1.2, label=f"layer {i + 1}")
+    for label, m in markers.items():
+        ax.plot([], [], m, color="k", ls="none", label=label)
+
+
+def log_ticks(ax: Any, values: Sequence[float]) -> None:
+    """Tick a log axis at the values run, written plainly (0.005, not 5×10⁻³)."""
+    ax.set_xticks(list(values), [f"{v:g}" for v in values])
+    ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())

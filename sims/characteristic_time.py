@@ -56,7 +56,7 @@ from ._analysis import (
     power_law_exponent,
     second_moment,
 )
-from ._prose import count_words, layer_list, legend_below, num, pct, rounded
+from ._prose import count_words, layer_list, legend_below, log_ticks, num, pct, proxy_legend, rounded
 from ._runs import across_seeds, authors_spec, prefetch, run
 
 SCALES: tuple[float, ...] = (0.5, 1.0, 2.0)
@@ -159,9 +159,9 @@ def scaling_figure(table: dict[str, dict[str, Any]], exps: dict[str, Any]) -> Fi
     for cand, m in markers.items():
         for i in range(L):
             y = [table[f"c={c:g}"]["times"][cand][i] for c in SCALES]
-            axes[0].loglog(
-                cs, y, m + "-", color=colors[i], ms=4, lw=0.8, label=f"{CANDIDATE_LABEL[cand]}, layer {i + 1}"
-            )
+            axes[0].loglog(cs, y, m + "-", color=colors[i], ms=4, lw=0.8)
+    proxy_legend(axes[0], colors, {CANDIDATE_LABEL[c]: m for c, m in markers.items()})
+    log_ticks(axes[0], SCALES)
     for i in range(L):
         lam = [table[f"c={c:g}"]["predicted"]["t_hat"][i] for c in SCALES]
         axes[0].loglog(cs, lam, ":", color=colors[i], lw=1, label="predicted onset t̂" if i == 0 else None)
@@ -214,6 +214,7 @@ CLAIMS: list[Claim] = []
     statement="T = η·K = 0.5 is an intrinsic time scale of the 784-256-128-64-10 SKA network",
     kind="numeric",
     title="Characteristic time",
+    uses=("flow.weight-ode",),
     into=CLAIMS,
 )
 def characteristic_time(ctx: Context) -> Outcome:
@@ -364,7 +365,8 @@ def _characteristic_time(ctx: Context) -> Outcome:
     layer_exps = layer_list(exps["per_layer"]["entropy_rate_min"])
     return Outcome(
         Verdict.NOT_SUPPORTED,
-        f"not intrinsic: {fmt(worst)}; per-layer exponents of the steepest entropy descent {layer_exps}: "
+        f"not intrinsic: {fmt(worst)} (at most {EXPONENT_TOLERANCE:.2f} allowed); per-layer exponents of "
+        f"the steepest entropy descent {layer_exps}: "
         f"layer 1 follows the data (its rate like $c**({exps['lambda_1']:.2f})$), deeper layers their "
         f"widths; at c = 1 the latest event is {when(at_one['entropy_rate_min'])}"
         + "".join(f"; {n}: {num(table[n]['network']['entropy_rate_min'], '.3f')}" for n in others),

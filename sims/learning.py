@@ -418,7 +418,8 @@ def _label_free_separation(ctx: Context) -> Outcome:
         )
     return Outcome(
         Verdict.NOT_SUPPORTED,
-        f"no SKA-trained network beats both label-free baselines by the margin; {gain_txt(best)}",
+        f"no SKA-trained network beats both label-free baselines by {PROBE_MARGIN:.2f} in probe accuracy or "
+        f"{NMI_MARGIN:.2f} in NMI; {gain_txt(best)}",
         conditions,
         evidence,
         "Entropy minimisation without labels does not separate the classes: the trained layers are no "
@@ -617,7 +618,8 @@ def _entropy_knowledge_u(ctx: Context) -> Outcome:
     if ok:
         return Outcome(
             Verdict.SUPPORTED,
-            f"U-shaped in layers {', '.join(str(i + 1) for i in judged)} of the paper's run (arm ratios "
+            f"U-shaped in layers {', '.join(str(i + 1) for i in judged)} of the paper's run (arm ratios, at "
+            f"least {U_RISE:.2f} needed: "
             f"{ratios(deciding)}), but the U is the form of the entropy rate, not a sign of learning: "
             f"{generic}, and its bottom sits where the knowledge per entry passes z* = {zs:.2f} "
             f"({bottoms(deciding)})",

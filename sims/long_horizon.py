@@ -366,9 +366,9 @@ def _knowledge_stabilises(ctx: Context) -> Outcome:
     return Outcome(
         Verdict.NOT_SUPPORTED,
         "no equilibrium but the maximal-entropy states, which the flow leaves: the weights' norm grows at "
-        f"every time (exact identity), and at t = {T:g} ‖Z‖_F still grows by "
+        f"every time (exact identity), and at t = {T:g} ‖Z‖_F still grows per doubling of t by "
         + layer_list([100 * g for g in growth], ".1f", "%")
-        + " per doubling of t (like ln t) while the entropy only tends to 0",
+        + f" (like ln t; settled would be at most {pct(STABLE_TOLERANCE)}) while the entropy only tends to 0",
         conditions, evidence, meaning, robustness,
     )  # fmt: skip
 

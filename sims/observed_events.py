@@ -696,7 +696,8 @@ def _peaks_align(ctx: Context) -> Outcome:
     word = "aligned" if ok else "not aligned"
     return Outcome(
         verdict,
-        f"{word} within {num(gap, '.2f')} steps in layers 1–3 (authors' algorithm, gaps {gaps(deciding)}); "
+        f"{word} within {num(gap, '.2f')} steps in layers 1–3, tolerance {STEP_TOLERANCE:g} (authors' "
+        f"algorithm, gaps {gaps(deciding)}); "
         "no identity forces this: the entropy rate is the knowledge flow weighted by the entropy "
         f"gradient's size and alignment, which barely changes near the peaks (layer 1: rho from {lo:.1f} to "
         f"{hi:.1f})",

@@ -58,7 +58,7 @@ from ._analysis import (
     relative_sup_error,
     step_for_tolerance,
 )
-from ._prose import count_words, legend_below, num, pct, rounded
+from ._prose import count_words, legend_below, log_ticks, num, pct, proxy_legend, rounded
 from ._runs import (
     VARIANTS,
     across_seeds,
@@ -250,6 +250,7 @@ def order_figure(errors: dict[str, dict[str, dict[str, list[float]]]], etas: lis
         ax.loglog(etas, TOLERANCE * np.ones(len(etas)), "k:", lw=1, label=f"tolerance {pct(TOLERANCE)}")
         ax.set_title(VARIANT_LABEL[variant])
         ax.set_xlabel("η")
+        log_ticks(ax, etas)
     axes[0].set_ylabel("largest distance to the flow")
     legend_below(fig, axes, 3)
     return Figure(
@@ -504,10 +505,12 @@ def scaling_figure(m: Measured, sc: dict[str, Any]) -> Figure:
         for i in range(L):
             peaks = [sc[v]["peak_per_step"][f"{e:g}"][i] for e in etas]
             sums = [sc[v]["sum_per_step"][f"{e:g}"][i] for e in etas]
-            ax.loglog(etas, peaks, "o-", color=colors[i], ms=3, lw=1, label=f"largest |H_k|, layer {i + 1}")
-            ax.loglog(etas, sums, "s--", color=colors[i], ms=3, lw=0.8, label=f"|Σ H_k|, layer {i + 1}")
+            ax.loglog(etas, peaks, "o-", color=colors[i], ms=3, lw=1)
+            ax.loglog(etas, sums, "s--", color=colors[i], ms=3, lw=0.8)
         ax.set_title(VARIANT_LABEL[v])
         ax.set_xlabel("η")
+        log_ticks(ax, list(etas))
+    proxy_legend(axes[0], colors, {"largest |H_k| (solid)": "o", "|Σ H_k| (dashed)": "s"})
     axes[0].set_ylabel("entropy (bits)")
     legend_below(fig, axes, 4)
     return Figure(
@@ -530,7 +533,11 @@ def scaling_figure(m: Measured, sc: dict[str, Any]) -> Figure:
     statement="$H_k = eta*dH/dt + O(eta**2)$: per-step entropy values scale like η, cumulative ones do not",
     kind="numeric",
     title="Per-step entropy scales with η",
-    uses=("time.invariance", "entropy.discrete-sum-converges"),
+    uses=(
+        "time.invariance",
+        "entropy.discrete-sum-converges",
+        "lagrangian.time-independence-explains-invariance",
+    ),
     into=CLAIMS,
 )
 def per_step_scales(ctx: Context) -> Outcome:
@@ -624,7 +631,8 @@ def _per_step_scales(ctx: Context) -> Outcome:
     summary = (
         "per-step values scale like $eta**p$ with p = "
         + ", ".join(f"{min(finest[v]):.2f} to {max(finest[v]):.2f} ({VARIANT_LABEL[v]})" for v in VARIANTS)
-        + f" on the finest pair; cumulative Σ H_k like $eta**q$ with |q| at most {cumul:.2f}; shapes H_k/η "
+        + f" on the finest pair (within {dev:.2f} of 1, tolerance {ORDER_TOLERANCE}); cumulative Σ H_k like "
+        f"$eta**q$ with |q| at most {cumul:.2f}; shapes H_k/η "
         f"match dH/dt only to O(η) ({pct(max(shape[v][f'{coarse:g}'] for v in VARIANTS))} apart at "
         f"η = {coarse:g})"
     )
@@ -678,17 +686,19 @@ def events_figure(m: Measured, ev: dict[str, Any]) -> Figure:
     L = len(ev["flow"]["flow_peak"])
     colors = plt.get_cmap("tab10")(np.arange(L))
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.6))
+    markers = {"flow_peak": "o", "entropy_min": "s"}
     for i in range(L):
-        for name, marker in (("flow_peak", "o"), ("entropy_min", "s")):
+        for name, marker in markers.items():
             t = np.array([ev[v]["times"][name][f"{e:g}"][i] for e in etas])
-            lab = f"{EVENT_LABEL[name]}, layer {i + 1}"
-            axes[0].loglog(etas, t, marker + "-", color=colors[i], ms=3, lw=0.8, label=lab)
+            axes[0].semilogx(etas, t, marker + "-", color=colors[i], ms=3, lw=0.8)
             axes[1].loglog(etas, t / etas, marker + "-", color=colors[i], ms=3, lw=0.8)
         axes[0].axhline(ev["flow"]["entropy_min"][i], color=colors[i], ls=":", lw=0.8)
+    proxy_legend(axes[0], colors, {EVENT_LABEL[n]: m for n, m in markers.items()})
     axes[0].set_ylabel("event time t")
     axes[1].set_ylabel("event step K = t/η")
     for ax in axes:
         ax.set_xlabel("η")
+        log_ticks(ax, list(etas))
     legend_below(fig, axes, 4)
     return Figure(
         "eta-event-times",
@@ -826,10 +836,10 @@ def _eta_timescale(ctx: Context) -> Outcome:
         key_numbers=key,
     )
     summary = (
-        f"event times in t move like $eta**a$ with |a| at most {a_max:.2f} over η from {min(etas):g} to "
+        f"event times in t move like $eta**a$ with |a| at most {a_max:.2f} (a time scale would need "
+        f"{TIMESCALE_EXPONENT}) over η from {min(etas):g} to "
         f"{max(etas):g} and {approach_txt.replace('exact', 'η-free').replace(' (median)', '')}; in steps K "
-        "they "
-        f"move like $eta**({np.median(steps):.2f})$: η is a step size, not a time scale of the dynamics"
+        f"they move like $eta**({np.median(steps):.2f})$: η is a step size, not a time scale of the dynamics"
     )
     if timescale:
         summary = f"event times in t move like $eta**a$ with |a| up to {a_max:.2f}: η acts as a time scale"

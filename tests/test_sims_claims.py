@@ -404,3 +404,12 @@ def test_new_claims_on_the_authors_network() -> None:
     assert all(0.9 <= p <= 1.3 for v in per_step.values() for p in v["per_step_finest_pair_exponent"])
     align = observed_events.peaks_align.decide(QUICK).evidence.figures
     assert align["layer_one_identity"]["max_residual"] < 1e-9
+
+
+def test_prose_helpers_never_print_a_missing_value() -> None:
+    from ska_theory.sims._prose import layer_list, num, pct, rounded
+
+    assert num(float("nan")) == "not reached" and num(float("inf"), missing="at the end") == "at the end"
+    assert layer_list([0.5, float("nan")], ".1f", "%") == "layer 1 0.5 %, layer 2 not reached"
+    assert rounded(float("inf")) == "not reached" and rounded(0.123456, 3) == 0.123
+    assert pct(0.001) == "0.1 %" and pct(0.5) == "50 %"
