@@ -1,4 +1,5 @@
-"""Turning runs into numbers: trajectory errors, convergence orders, peaks, crossings, linear rates, probes.
+"""Turning runs into numbers: trajectory errors, convergence orders, peaks, crossings, linear rates, probes,
+rate laws, U shapes, and the flow's exact identities evaluated on a state.
 
 Pure functions of arrays, each tested on hand-computed cases (tests/test_sims_analysis.py).
 """
@@ -12,9 +13,11 @@ from typing import Any
 
 import numpy as np
 from scipy.linalg import cho_factor, cho_solve
+from scipy.signal import find_peaks
 
 from ska_theory.network.forward import forward
 from ska_theory.network.params import Params
+from ska_theory.network.velocity import velocity
 
 LN2 = float(np.log(2.0))
 
@@ -40,18 +43,151 @@ def absolute_sup_error(t: np.ndarray, y: np.ndarray, t_ref: np.ndarray, y_ref: n
 
 def convergence_order(steps: Sequence[float], errors: Sequence[float]) -> float:
     """Least-squares slope p of log(error) = p log(step) + c (the observed order of accuracy)."""
-    h, e = np.log(np.asarray(steps, float)), np.log(np.asarray(errors, float))
+    with np.errstate(divide="ignore"):
+        h, e = np.log(np.asarray(steps, float)), np.log(np.asarray(errors, float))
     if len(h) < 2 or not np.all(np.isfinite(e)):
         return float("nan")
     return float(np.polyfit(h, e, 1)[0])
 
 
-def power_law_exponent(x: Sequence[float], y: Sequence[float]) -> float:
+def power_law_exponent(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> float:
     """Exponent a of y ∝ x^a fitted in log-log (NaN when a value is missing or not positive)."""
     xa, ya = np.asarray(x, float), np.asarray(y, float)
     if len(xa) < 2 or not np.all(np.isfinite(ya)) or np.any(ya <= 0):
         return float("nan")
     return float(np.polyfit(np.log(xa), np.log(ya), 1)[0])
+
+
+def pair_orders(steps: Sequence[float], values: Sequence[float]) -> list[float]:
+    """Exponent of value ∝ step^p between each pair of neighbouring steps (coarsest pair first)."""
+    order = np.argsort(steps)[::-1]
+    h, v = np.asarray(steps, float)[order], np.asarray(values, float)[order]
+    return [power_law_exponent(h[i : i + 2], v[i : i + 2]) for i in range(len(h) - 1)]
+
+
+def step_for_tolerance(steps: Sequence[float], errors: Sequence[float], tolerance: float) -> float:
+    """The step at which the fitted error law C·step^p reaches ``tolerance`` (NaN if the error does not
+    shrink with the step)."""
+    h, e = np.log(np.asarray(steps, float)), np.log(np.asarray(errors, float))
+    if len(h) < 2 or not np.all(np.isfinite(e)):
+        return float("nan")
+    p, c = np.polyfit(h, e, 1)
+    return float(np.exp((np.log(tolerance) - c) / p)) if p > 0 else float("nan")
+
+
+# --- rate laws --------------------------------------------------------------------------------------
+
+
+def _window(t: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    return (np.asarray(t) >= lo - 1e-12) & (np.asarray(t) <= hi + 1e-12)
+
+
+def tail_exponent(t: np.ndarray, y: np.ndarray, lo: float, hi: float) -> float:
+    """Exponent a of |y| ∝ t^a fitted in log-log on the samples with lo ≤ t ≤ hi."""
+    w = _window(t, lo, hi)
+    return power_law_exponent(np.asarray(t)[w], np.abs(np.asarray(y)[w]))
+
+
+def log_slope(t: np.ndarray, y: np.ndarray, lo: float, hi: float) -> float:
+    """Slope b of y ≈ a + b ln t fitted on the samples with lo ≤ t ≤ hi (growth per e-fold of t)."""
+    w = _window(t, lo, hi)
+    return float(np.polyfit(np.log(np.asarray(t)[w]), np.asarray(y)[w], 1)[0])
+
+
+def threshold_time(t: np.ndarray, y: np.ndarray, fraction: float) -> float:
+    """First time after the maximum of y at which y falls to ``fraction`` of it (linear interpolation);
+    NaN when it does not within the samples."""
+    t, y = np.asarray(t, float), np.asarray(y, float)
+    i = int(np.argmax(y))
+    level = fraction * y[i]
+    below = np.flatnonzero(y[i:] <= level)
+    if not below.size:
+        return float("nan")
+    j = i + int(below[0])
+    return float(t[j - 1] + (t[j] - t[j - 1]) * (y[j - 1] - level) / (y[j - 1] - y[j]))
+
+
+def turning_points(y: np.ndarray, rel: float = 1e-6) -> tuple[list[int], list[int]]:
+    """Indices of the interior local maxima and minima of y whose prominence is at least ``rel`` times the
+    range of y (rounding in a flat tail is not a turning point)."""
+    y = np.asarray(y, float)
+    floor = rel * float(np.max(y) - np.min(y))
+    if floor == 0:
+        return [], []
+    maxima = find_peaks(y, prominence=floor)[0]
+    minima = find_peaks(-y, prominence=floor)[0]
+    return [int(i) for i in maxima], [int(i) for i in minima]
+
+
+# --- U shapes ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UShape:
+    """A curve's lowest point and how far it rises on each side of it.
+
+    ``arm_ratio`` = smaller rise / larger rise: 1 for a symmetric U, 0 when the minimum is at an end
+    (no second arm). ``minima`` counts the interior local minima (1 for a single U).
+    """
+
+    i_min: int
+    left_rise: float
+    right_rise: float
+    arm_ratio: float
+    minima: int
+
+
+def u_shape(y: np.ndarray, rel: float = 0.01) -> UShape:
+    """The U of y over its samples (ordered by the abscissa); bumps below ``rel`` of the range ignored."""
+    y = np.asarray(y, float)
+    i = int(np.argmin(y))
+    left, right = float(y[0] - y[i]), float(y[-1] - y[i])
+    deeper = max(left, right)
+    ratio = min(left, right) / deeper if deeper > 0 else 0.0
+    return UShape(i, left, right, ratio, len(turning_points(y, rel)[1]))
+
+
+# --- exact identities of the flow, evaluated on a state -------------------------------------------------
+
+
+def weight_norm_rates(params: Params, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per layer, both sides of d/dt ‖A_l‖²/2 = Σ Z_l² σ'(Z_l) / (N ln 2), A_l = (W_l; b_l).
+
+    Left: ⟨A_l, dA_l/dt⟩ from the flow's velocity (SKA-2 eqs. 3–4); right: from the knowledge alone.
+    Equal because Z_l = U_l A_l with U_l = (D_(l-1), 1): ⟨A, Uᵀ S⟩ = ⟨U A, S⟩.
+    """
+    v = velocity(params, X)
+    Zs, Ds = forward(params, X)
+    lhs = np.array([np.vdot(p.W, q.W) + np.vdot(p.b, q.b) for p, q in zip(params, v, strict=True)])
+    rhs = np.array([np.sum(Z**2 * D * (1 - D)) / (X.shape[0] * LN2) for Z, D in zip(Zs, Ds, strict=True)])
+    return lhs, rhs
+
+
+def layer_one_rates(params: Params, X: np.ndarray, eig: np.ndarray | None = None) -> dict[str, float]:
+    """Layer 1's Shannon-entropy rate and its two exact forms, at one state of the flow.
+
+    ``rate``: Σ H_b'(Z) ⊙ dZ/dt with H_b' = σ'(z) log2((1-σ)/σ) (the Shannon entropy's own derivative,
+    not the SKA gradient formula); ``minus_N_speed2``: -N ‖dA_1/dt‖²; ``knowledge_flow2``: ‖dZ_1/dt‖²;
+    ``rayleigh``: ‖dZ_1/dt‖² / (N ‖dA_1/dt‖²), the Rayleigh quotient of M_1 = E[u uᵀ] at the weight
+    velocity, which lies in [λ_min(M_1), λ_max(M_1)] (``lambda_min``, ``lambda_max``; ``eig``: the
+    eigenvalues of M_1 when already computed).
+    """
+    lay, v = params[0], velocity(params, X)[0]
+    Z = X @ lay.W + lay.b
+    D = 1 / (1 + np.exp(-Z))
+    dZ = X @ v.W + v.b
+    h_prime = D * (1 - D) * np.log2((1 - D) / D)
+    n = X.shape[0]
+    speed2 = float(np.sum(v.W**2) + np.sum(v.b**2))
+    eig = np.linalg.eigvalsh(second_moment(X)) if eig is None else eig
+    return {
+        "rate": float(np.sum(h_prime * dZ)),
+        "minus_N_speed2": -n * speed2,
+        "knowledge_flow2": float(np.sum(dZ**2)),
+        "rayleigh": float(np.sum(dZ**2) / (n * speed2)),
+        "lambda_min": float(eig[0]),
+        "lambda_max": float(eig[-1]),
+    }
 
 
 # --- events ---------------------------------------------------------------------------------------

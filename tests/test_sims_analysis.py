@@ -17,8 +17,10 @@ from ska_theory.sims._analysis import (
     convergence_order,
     half_input_rate,
     linearised_rates,
+    log_slope,
     nearest_centroid_accuracy,
     normalized_mutual_info,
+    pair_orders,
     peak,
     power_law_exponent,
     relative_sup_error,
@@ -26,6 +28,7 @@ from ska_theory.sims._analysis import (
     second_moment,
     sign_patterns,
     sign_summary,
+    step_for_tolerance,
     stratified_split,
     zero_crossings,
 )
@@ -165,3 +168,17 @@ def test_sign_patterns() -> None:
     D = np.array([[0.9, 0.1], [0.8, 0.2], [0.1, 0.9], [0.6, 0.7]])
     assert sign_patterns(D) == 3
     assert sign_patterns(np.full((5, 12), 0.4)) == 1
+
+
+def test_pair_orders_and_the_step_where_an_error_law_meets_a_tolerance() -> None:
+    steps = [0.02, 0.01, 0.005]
+    # error = 3 h (first order): each pair has order 1 and 3 h = 0.05 at h = 1/60.
+    assert pair_orders(steps, [3 * h for h in steps]) == pytest.approx([1.0, 1.0])
+    assert pair_orders(steps[::-1], [3 * h for h in steps[::-1]]) == pytest.approx([1.0, 1.0])  # any order
+    assert step_for_tolerance(steps, [3 * h for h in steps], 0.05) == pytest.approx(1 / 60)
+    assert math.isnan(step_for_tolerance(steps, [1.0, 1.0, 1.0], 0.05))  # an error that does not shrink
+
+
+def test_log_slope_is_the_growth_per_e_fold() -> None:
+    t = np.linspace(1, 100, 500)
+    assert log_slope(t, 4 + 2.5 * np.log(t), 10, 100) == pytest.approx(2.5)

@@ -1,8 +1,9 @@
 """The numeric studies compute verdicts: every claim on a reduced set-up; the real quick mode behind --full.
 
 The reduced set-up swaps the authors' 784-256-128-64-10 weights for a 784-6-5-4-3 network (four layers,
-like the paper's) and shortens the grids, so the whole pipeline (runs, cache, analysis, figures, verdict)
-runs in seconds. It checks that verdicts are computed from the runs, not which verdict comes out.
+like the paper's) and shortens the grids and horizons, so the whole pipeline (runs, cache, analysis,
+figures, verdict, margin, prose) runs in seconds. It checks that verdicts are computed from the runs, not
+which verdict comes out.
 """
 
 from __future__ import annotations
@@ -13,15 +14,20 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from sims_helpers import prose_problems
 
 import ska_theory.sims._runs as runs_mod
 from ska_theory.claims.model import Context, Verdict
 from ska_theory.claims.registry import discover
 from ska_theory.io import dump_json
 from ska_theory.network.params import init_params, save_params
-from ska_theory.sims import characteristic_time, learning, observed_events, time_invariance
+from ska_theory.sims import characteristic_time, learning, long_horizon, observed_events, time_invariance
 from ska_theory.sims._analysis import convergence_order, json_safe
 
+# The studies of this folder's modules (other sims modules may add their own claims).
+MODULES = {
+    m.__name__ for m in (characteristic_time, learning, long_horizon, observed_events, time_invariance)
+}
 NUMERIC_IDS = (
     "time.invariance",
     "time.characteristic-time",
@@ -29,6 +35,12 @@ NUMERIC_IDS = (
     "tensor-net.observed-crossings",
     "learning.cosine-alignment",
     "learning.label-free-separation",
+    "knowledge-flow.stopping-criterion",
+    "flow.knowledge-stabilises",
+    "knowledge-flow.peaks-align-entropy-minima",
+    "learning.entropy-knowledge-u-shape",
+    "entropy.per-step-scales-with-eta",
+    "time.eta-fundamental-timescale",
 )
 SVG_LIMIT = 150_000  # bytes per figure
 
@@ -39,21 +51,29 @@ def tiny(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     np.savez(weights, **save_params(init_params((784, 6, 5, 4, 3), seed=3, scale=0.01)))
     monkeypatch.setenv("SKA_THEORY_CACHE", str(tmp_path / "cache"))
     monkeypatch.setattr(runs_mod, "weights_path", lambda: weights)
-    monkeypatch.setattr(learning, "weights_path", lambda: weights)
     monkeypatch.setattr(runs_mod, "_memo", {})
     monkeypatch.setattr(runs_mod, "REFERENCE_FLOW", {**runs_mod.REFERENCE_FLOW, "grid": 101, "rtol": 1e-6})
     monkeypatch.setattr(time_invariance, "QUICK_CONFIGS", ((0.02, 25), (0.01, 50)))
     monkeypatch.setattr(characteristic_time, "HORIZON", {"quick": 1.0, "full": 1.0})
     monkeypatch.setattr(characteristic_time, "GRID", {"quick": 101, "full": 101})
+    monkeypatch.setattr(long_horizon, "LONG_T", {"quick": 20.0, "full": 20.0})
+    monkeypatch.setattr(long_horizon, "LONG_GRID", {"quick": 39, "full": 39})
+    monkeypatch.setattr(learning, "RANDOM_FLOW", {**learning.RANDOM_FLOW, "T": 10.0, "grid": 101})
     return weights
 
 
 def _claims() -> dict[str, object]:
-    return {c.id: c for c in discover() if c.kind == "numeric"}
+    return {c.id: c for c in discover() if c.kind == "numeric" and c.module in MODULES}
 
 
 def test_every_numeric_claim_id_is_a_study() -> None:
     assert set(_claims()) == set(NUMERIC_IDS)
+
+
+def test_the_claims_a_study_uses_exist() -> None:
+    known = {c.id for c in discover()}
+    for c in _claims().values():
+        assert set(c.uses) <= known, (c.id, set(c.uses) - known)  # type: ignore[attr-defined]
 
 
 @pytest.mark.slow
@@ -63,12 +83,19 @@ def test_reduced_studies_compute_verdicts(tiny: Path) -> None:
     outcomes = {}
     for cid in NUMERIC_IDS:
         o = outcomes[cid] = claims[cid].decide(ctx)  # type: ignore[attr-defined]
-        assert o.verdict in (Verdict.SUPPORTED, Verdict.NOT_SUPPORTED), cid
+        assert o.verdict in (Verdict.SUPPORTED, Verdict.NOT_SUPPORTED), (cid, o.summary)
         assert o.conditions and any(w in o.conditions[0] for w in ("tolerance", "threshold", "margin")), cid
         dump_json(o.evidence.figures)  # strict JSON (no NaN), as the record needs
         assert o.evidence.plots, cid
         for fig in o.evidence.plots:
             assert fig.svg.startswith("<?xml") and len(fig.svg.encode()) < SVG_LIMIT, (cid, fig.name)
+        # Every verdict states its margin, a meaning and its key numbers, in the report's prose rules.
+        r = o.robustness
+        assert r is not None and r.decided_on and math.isfinite(r.value) and math.isfinite(r.tolerance), cid
+        assert r.flips_at is None or math.isfinite(r.flips_at), cid
+        assert o.meaning.endswith(".") and o.meaning.count(". ") == 0, (cid, o.meaning)
+        assert o.evidence.key_numbers, cid
+        assert prose_problems(o) == [], (cid, prose_problems(o))
     # The same runs again come from the on-disk cache and give the same evidence.
     runs_mod._memo.clear()
     again = time_invariance.time_invariance.decide(ctx).evidence.figures
