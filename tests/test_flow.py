@@ -72,8 +72,8 @@ def test_float32_stays_float32_and_matches_float64():
     # every internal buffer is float32: nothing was promoted through a float64 scalar
     f32(0.0, f32.pack(p32).astype(np.float64))
     f32.observe(f32.pack(p32))
-    for bufs in (f32._Z, f32._D, f32._S, f32._dZ, f32._dD):
-        assert all(b.dtype == np.float32 for b in bufs)
+    for buf in f32.buf:
+        assert all(a.dtype == np.float32 for a in (buf.Y, buf.D, buf.S, buf.dZ, buf.dD, buf.tmp))
     assert f32(0.0, f32.pack(p32)).dtype == np.float64  # what SciPy's solvers get
 
 

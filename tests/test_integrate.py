@@ -7,7 +7,7 @@ import pytest
 from scipy.integrate import cumulative_simpson, solve_ivp
 from scipy.interpolate import CubicHermiteSpline, CubicSpline
 
-from ska_theory.errors import UsageError
+from ska_theory.errors import ArgumentError
 from ska_theory.network.discrete import run_discrete
 from ska_theory.network.flow import Flow
 from ska_theory.network.integrate import integrate_flow, layer_tolerances
@@ -55,7 +55,7 @@ def test_every_layer_is_held_to_the_tolerance_on_its_own():
     rtol_v, atol_v = layer_tolerances(flow, 1e-6, 1e-9)
     layer = flow.layer_of_component()
     unused = np.zeros(flow.size, bool)
-    unused[flow.slots[0].W.start + len(flow.used_inputs) * SIZES[1] : flow.slots[0].W.stop] = True
+    unused[flow.unused_components()] = True
     for ell in range(flow.n_layers):
         err = np.where((layer == ell) & ~unused, 1e-9, 0.0)
         assert np.sqrt(np.mean((err / atol_v) ** 2)) == pytest.approx(1.0, rel=1e-12)
@@ -69,18 +69,26 @@ def test_refuses_implicit_and_bad_arguments():
         ({"method": "BDF"}, "implicit"),
         ({"method": "LSODA"}, "implicit"),
         ({"method": "Euler"}, "unknown"),
-        ({"T": 0.0}, "--T 0.0"),
-        ({"rtol": -1.0}, "--rtol -1.0"),
-        ({"atol": 0.0}, "--atol 0.0"),
-        ({"grid": 1}, "--grid 1"),
+        ({"T": 0.0}, "T=0.0"),
+        ({"rtol": -1.0}, "rtol=-1.0"),
+        ({"atol": 0.0}, "atol=0.0"),
+        ({"grid": 1}, "grid=1"),
     ]:
         args = {"T": 0.5} | kw
-        with pytest.raises(UsageError, match=word):
+        with pytest.raises(ValueError, match=word) as e:
             integrate_flow(p, X, **args)
+        assert isinstance(e.value, ArgumentError) and e.value.name == next(iter(kw))
     bad = X.copy()
     bad[4, 7] = np.nan
-    with pytest.raises(UsageError, match=r"\(4, 7\)"):
+    with pytest.raises(ValueError, match=r"X=.*\(4, 7\)"):
         integrate_flow(p, bad, T=0.5)
+
+
+def test_negative_T_is_a_value_error_naming_T():
+    p, X = small()
+    with pytest.raises(ValueError, match=r"^T=-1: must be a positive finite number$") as e:
+        integrate_flow(p, X, T=-1)
+    assert e.value.name == "T" and e.value.value == -1
 
 
 def _error_at_T(variant: str, eta: float, T: float, p: Params, X: np.ndarray, ref: np.ndarray) -> float:
@@ -176,7 +184,7 @@ def test_nonfinite_state_stops_with_a_partial_run(monkeypatch):
     def poisoned(self, t, y):
         if t > 0.2:
             y = y.copy()
-            y[self.slots[2].W.start] = np.inf
+            y[self.slots[2].start] = np.inf
         return original(self, t, y)
 
     monkeypatch.setattr(Flow, "__call__", poisoned)
