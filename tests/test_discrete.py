@@ -16,6 +16,7 @@ from ska_theory.errors import ArgumentError
 from ska_theory.network.data import load_dataset
 from ska_theory.network.discrete import METRICS, VARIANTS, DiscreteRun, run_discrete
 from ska_theory.network.forward import forward
+from ska_theory.network.metrics import shannon_entropy_bits
 from ska_theory.network.params import Layer, Params, load_params
 from ska_theory.network.velocity import velocity
 
@@ -81,6 +82,23 @@ def test_reference_code_columns_and_first_step(reference_run):
     assert np.array_equal(reference_run.output_mean[0], reference_run.output_mean[1])
     np.testing.assert_allclose(reference_run.t, ETA * np.arange(1, K), rtol=1e-6)
     np.testing.assert_allclose(reference_run.t_state, ETA * np.arange(K), rtol=1e-6)
+
+
+def test_float32_state_metrics_are_those_of_the_definition(reference_run):
+    """The last pass's H_b (one log, the pass's own σ) and ‖Z‖_F against the two-log float64 definition
+    on a forward pass from the same weights, after 49 passes, where layers 1-2 are most saturated
+    (summing log σ and z(1 - σ) over a layer separately would be off by ~1e-5 there)."""
+    params = load_params(DATA / "initial_weights_seed42.npz", dtype=np.float32)
+    X = load_dataset().X
+    before_last = run_discrete(params, X, variant="reference-code", eta=ETA, steps=K - 1, dtype=np.float32)
+    Zs, Ds = forward(before_last.params, X.astype(np.float32))
+    for i, (Z, D) in enumerate(zip(Zs, Ds, strict=True)):
+        assert reference_run.metrics["shannon_entropy"][i, K - 1] == pytest.approx(
+            shannon_entropy_bits(D), rel=1e-6
+        )
+        assert reference_run.metrics["z_fro"][i, K - 1] == pytest.approx(
+            np.linalg.norm(Z.astype(float)), rel=1e-6
+        )
 
 
 def test_float64_run_is_no_closer_to_the_histories(reference_run):
@@ -178,10 +196,11 @@ def test_paper_steps_are_euler_on_the_plain_velocity(seed, sizes, n, zero):
             assert np.array_equal(run.params[0].W[c], params[0].W[c])  # never moves
 
 
-def test_paper_metrics_recomputed_by_hand():
+@pytest.mark.parametrize("zero_cols", [(), (1, 4)])
+def test_paper_metrics_recomputed_by_hand(zero_cols):
     """Every metric column of the paper variant, recomputed with loops over samples and neurons."""
     eta, steps = 0.2, 3
-    params, X = tiny(seed=1)
+    params, X = tiny(seed=1, zero_cols=zero_cols)
     run = run_discrete(params, X, variant="paper", eta=eta, steps=steps)
     states = euler_states(params, X, eta, steps)
     passes = [by_hand(p, X) for p in states]

@@ -140,3 +140,24 @@ def test_tensor_net_potential_derivative_is_the_integrand(z):
     s = 1.0 / (1.0 + np.exp(-z))
     integrand = s + z * s * (1 - s) / np.log(2.0)
     assert dF == pytest.approx(integrand, rel=1e-6, abs=1e-8)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("scale", [0.5, 300.0])
+def test_entropy_and_potential_from_one_log_equal_their_definitions(dtype, scale):
+    """H_b and the Tensor Net potential from log σ and 1 - σ equal the two-log definition and the
+    stable softplus, also when a layer saturates (scale 300: |z| over 1000, σ underflowing to 0)."""
+    X = data()
+    p = init_params(SIZES, seed=8, scale=scale, dtype=dtype)
+    flow = Flow(SIZES, X, dtype=dtype)
+    obs = flow.observe(flow.pack(p))
+    Zs, Ds = forward(p, X.astype(dtype))
+    if scale > 1:
+        assert min(float(np.min(Z)) for Z in Zs) < (-745 if dtype == np.float64 else -88)
+    rtol = 1e-12 if dtype == np.float64 else 1e-5
+    for i, (Z, D) in enumerate(zip(Zs, Ds, strict=True)):
+        Z64, D64 = Z.astype(np.float64), D.astype(np.float64)
+        H = shannon_entropy_bits(D64)
+        assert obs["shannon_entropy"][i] == pytest.approx(H, rel=rtol, abs=1e-9 * Z.size)
+        F = tensor_net_potential(Z64)
+        assert obs["tensor_net_potential"][i] == pytest.approx(F, rel=rtol, abs=1e-9 * Z.size)

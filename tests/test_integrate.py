@@ -155,6 +155,34 @@ def test_events_agree_with_a_dense_grid_root_search():
             np.testing.assert_allclose(run.events["entropy_rate_min"][layer], mins, atol=1e-6)
 
 
+@pytest.mark.parametrize("grid", [2, 7, 301])
+def test_events_do_not_depend_on_the_grid(grid):
+    """Detected on the grid or, in a step without a grid time, at its end; located to 1e-9 T: the same
+    events whether the grid is coarser than the solver's steps (grid 2: every step end) or finer."""
+    T = 3.0
+    for seed in (1, 3):
+        p, X = small(seed=seed, scale=1.0)
+        fine = integrate_flow(p, X, T=T, rtol=1e-10, atol=1e-12, grid=3001)
+        run = integrate_flow(p, X, T=T, rtol=1e-10, atol=1e-12, grid=grid)
+        for name, per_layer in fine.events.items():
+            for layer, times in enumerate(per_layer):
+                np.testing.assert_allclose(run.events[name][layer], times, rtol=0, atol=1e-8 * T)
+        # the same solver steps: the grid changes only which steps build an interpolant (3 evaluations)
+        assert run.n_steps == fine.n_steps and (fine.nfev - run.nfev) % 3 == 0
+
+
+def test_no_events_costs_only_the_grid():
+    p, X = small(seed=3, scale=1.0)
+    on = integrate_flow(p, X, T=3.0, rtol=1e-10, atol=1e-12, grid=2)
+    off = integrate_flow(p, X, T=3.0, rtol=1e-10, atol=1e-12, grid=2, events=False)
+    assert sum(len(v) for per in on.events.values() for v in per) >= 2
+    assert all(len(v) == 0 for per in off.events.values() for v in per)
+    # with events every step's interpolant is kept for locating them (DOP853: 3 evaluations a step)
+    assert on.nfev - off.nfev == 3 * on.n_steps
+    for name in off.metrics:
+        np.testing.assert_array_equal(on.metrics[name], off.metrics[name])
+
+
 def test_running_tensor_net_is_the_integral_of_its_rate():
     p, X = small(seed=1)
     run = integrate_flow(p, X, T=1.0, rtol=1e-11, atol=1e-13, grid=2001)
