@@ -144,16 +144,26 @@ class EventTracker:
         return (self._rate(layer, y + step) - self._rate(layer, y - step)) / (2 * self.delta)
 
     def _locate_min(self, layer: int, i: int) -> float | None:
-        """The minimum of r_l bracketed by detection points i-1, i+1 (clipped to [0, t_last])."""
+        """The minimum of r_l bracketed by detection points i-1, i+1 (clipped to [0, t_last]).
+
+        Newton's step from the interpolated minimum, with the interpolant's curvature, is accepted after
+        one slope when its error bound (step x curvature uncertainty) is below xtol; else secant steps.
+        """
         t, r = np.array(self.t), np.array([row[layer] for row in self.r])
         lo, hi = t[max(i - 1, 0)], t[min(i + 1, len(t) - 1)]
-        window = slice(max(i - 2, 0), min(i + 2, len(t)))
-        t0, curvature = _cubic_minimum(t[window], r[window], lo, hi)
+        window = slice(max(i - 4, 0), min(i + 2, len(t)))
+        t0, curvature, uncertainty = _interpolated_minimum(t[window], r[window], lo, hi)
         slope = _Memo(lambda s: self._slope(layer, s))
         s0 = slope(t0)
         if s0 == 0.0:
             return t0
-        t1 = min(max(t0 - s0 / curvature if curvature > 0 else t0 - np.sign(s0) * (hi - lo) / 8, lo), hi)
+        if curvature > 0:
+            step = -s0 / curvature
+            if lo <= t0 + step <= hi and abs(step) * 10 * max(uncertainty, 1e-6) < self.xtol:
+                return float(t0 + step)
+        else:
+            step = -np.sign(s0) * (hi - lo) / 8
+        t1 = min(max(t0 + step, lo), hi)
         for _ in range(MAX_SECANT):
             s1 = slope(t1)
             if s1 == s0 or t1 == t0:
@@ -187,19 +197,28 @@ class _Memo:
         return float(self.seen[t])
 
 
-def _cubic_minimum(t: np.ndarray, r: np.ndarray, lo: float, hi: float) -> tuple[float, float]:
-    """A first guess of a minimum of r in [lo, hi]: the minimum of the polynomial (degree up to 3)
-    through the points, and its second derivative there; the lowest point if it has none inside."""
-    deg = min(len(t) - 1, 3)
-    best = float(t[np.argmin(r)])
-    if deg < 2:
-        return min(max(best, lo), hi), 0.0
-    p = np.polynomial.Polynomial.fit(t, r, deg)
-    dp, ddp = p.deriv(), p.deriv(2)
-    roots = [complex(x) for x in dp.roots()]
-    candidates = [x.real for x in roots if abs(x.imag) < 1e-12 and lo <= x.real <= hi]
-    candidates = [x for x in candidates if ddp(x) > 0]
-    if not candidates:
-        return min(max(best, lo), hi), float(ddp(best))
-    x = min(candidates, key=p)
-    return x, float(ddp(x))
+def _interpolated_minimum(t: np.ndarray, r: np.ndarray, lo: float, hi: float) -> tuple[float, float, float]:
+    """A first guess of a minimum of r in [lo, hi]: the minimum of the polynomial through the points
+    (up to six), its second derivative there, and that curvature's relative uncertainty (its change
+    when the farthest point is left out); the lowest point if the polynomial has no minimum inside."""
+
+    def fit(tt: np.ndarray, rr: np.ndarray) -> tuple[float, float] | None:
+        if len(tt) < 3:
+            return None
+        p = np.polynomial.Polynomial.fit(tt, rr, len(tt) - 1)
+        roots = [complex(x) for x in p.deriv().roots()]
+        inside = [
+            x.real for x in roots if abs(x.imag) < 1e-12 and lo <= x.real <= hi and p.deriv(2)(x.real) > 0
+        ]
+        if not inside:
+            return None
+        x = min(inside, key=p)
+        return x, float(p.deriv(2)(x))
+
+    best = fit(t, r)
+    if best is None:
+        x = float(t[np.argmin(r)])
+        return min(max(x, lo), hi), 0.0, 1.0
+    coarser = fit(t[1:], r[1:]) if len(t) > 3 else None
+    uncertainty = abs(coarser[1] / best[1] - 1) if coarser is not None else 1.0
+    return best[0], best[1], uncertainty
