@@ -16,6 +16,7 @@ from ska_theory.errors import ArgumentError
 from ska_theory.network.data import load_dataset
 from ska_theory.network.discrete import METRICS, VARIANTS, DiscreteRun, run_discrete
 from ska_theory.network.forward import forward
+from ska_theory.network.inputs import split_inputs
 from ska_theory.network.metrics import shannon_entropy_bits
 from ska_theory.network.params import Layer, Params, load_params
 from ska_theory.network.velocity import velocity
@@ -124,8 +125,10 @@ def tiny(
     n: int = 7,
     dtype: type = np.float64,
     zero_cols: tuple[int, ...] = (),
+    sparse_cols: tuple[int, ...] = (),
 ):
-    """Random weights and biases, data in [0, 1) with the columns ``zero_cols`` zero for every sample."""
+    """Random weights and biases, data in [0, 1) with the columns ``zero_cols`` zero for every sample
+    and ``sparse_cols`` nonzero for the first sample only (the run's sparse product takes those)."""
     rng = np.random.default_rng(seed)
     params = tuple(
         Layer(rng.normal(0, 0.8, (a, b)).astype(dtype), rng.normal(0, 0.3, b).astype(dtype))
@@ -133,6 +136,7 @@ def tiny(
     )
     X = rng.random((n, sizes[0]))
     X[:, list(zero_cols)] = 0.0
+    X[1:, list(sparse_cols)] = 0.0
     return params, X
 
 
@@ -181,12 +185,16 @@ def test_paper_step_float32_matches_float64_euler():
 @given(
     seed=st.integers(0, 2**31),
     sizes=st.lists(st.integers(1, 6), min_size=2, max_size=4),
-    n=st.integers(1, 9),
+    n=st.integers(1, 12),
     zero=st.sets(st.integers(0, 5)),
+    sparse=st.sets(st.integers(0, 5)),
 )
-def test_paper_steps_are_euler_on_the_plain_velocity(seed, sizes, n, zero):
-    """Any shape, including inputs zero for every sample (whose rows of W_1 the run leaves out)."""
-    params, X = tiny(seed, tuple(sizes), n, zero_cols=tuple(c for c in zero if c < sizes[0]))
+def test_paper_steps_are_euler_on_the_plain_velocity(seed, sizes, n, zero, sparse):
+    """Any shape, including inputs zero for every sample (whose rows of W_1 the run leaves out) and
+    inputs nonzero for one sample (the sparse product's, from 7 samples on)."""
+    zero_cols = tuple(c for c in zero if c < sizes[0])
+    sparse_cols = tuple(c for c in sparse - zero if c < sizes[0])
+    params, X = tiny(seed, tuple(sizes), n, zero_cols=zero_cols, sparse_cols=sparse_cols)
     run = run_discrete(params, X, variant="paper", eta=0.1, steps=2)
     for got, want in zip(run.params, euler_states(params, X, 0.1, 2)[-1], strict=True):
         np.testing.assert_allclose(got.W, want.W, rtol=1e-12, atol=1e-15)
@@ -196,11 +204,12 @@ def test_paper_steps_are_euler_on_the_plain_velocity(seed, sizes, n, zero):
             assert np.array_equal(run.params[0].W[c], params[0].W[c])  # never moves
 
 
-@pytest.mark.parametrize("zero_cols", [(), (1, 4)])
-def test_paper_metrics_recomputed_by_hand(zero_cols):
+@pytest.mark.parametrize(("zero_cols", "sparse_cols"), [((), ()), ((1, 4), ()), ((1,), (0, 3))])
+def test_paper_metrics_recomputed_by_hand(zero_cols, sparse_cols):
     """Every metric column of the paper variant, recomputed with loops over samples and neurons."""
     eta, steps = 0.2, 3
-    params, X = tiny(seed=1, zero_cols=zero_cols)
+    params, X = tiny(seed=1, zero_cols=zero_cols, sparse_cols=sparse_cols)
+    assert len(split_inputs(X, np.dtype(np.float64)).sparse) == len(sparse_cols)
     run = run_discrete(params, X, variant="paper", eta=eta, steps=steps)
     states = euler_states(params, X, eta, steps)
     passes = [by_hand(p, X) for p in states]
@@ -240,11 +249,11 @@ def test_paper_metrics_recomputed_by_hand(zero_cols):
     assert run.times("entropy") is run.t and run.times("weight_fro") is run.t_state
 
 
-@pytest.mark.parametrize("zero_cols", [(), (0, 3)])
-def test_reference_code_update_by_hand(zero_cols):
+@pytest.mark.parametrize(("zero_cols", "sparse_cols"), [((), ()), ((0, 3), ()), ((0,), (2, 4))])
+def test_reference_code_update_by_hand(zero_cols, sparse_cols):
     """The authors' update, transcribed per layer: extra ΔD term, previous pass's inputs, none at k=0."""
     eta, steps = 0.3, 4
-    params, X = tiny(seed=2, zero_cols=zero_cols)
+    params, X = tiny(seed=2, zero_cols=zero_cols, sparse_cols=sparse_cols)
     run = run_discrete(params, X, variant="reference-code", eta=eta, steps=steps)
     W = [lay.W.copy() for lay in params]
     b = [lay.b.copy() for lay in params]

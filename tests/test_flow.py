@@ -18,9 +18,20 @@ from ska_theory.network.velocity import velocity
 SIZES = (12, 7, 5, 3)
 
 
-def data(n: int = 40, d: int = 12, zero_cols: tuple[int, ...] = (0, 5, 6), seed: int = 0) -> np.ndarray:
+def data(
+    n: int = 40,
+    d: int = 12,
+    zero_cols: tuple[int, ...] = (0, 5, 6),
+    seed: int = 0,
+    sparse: tuple[int, ...] = (7, 9),
+) -> np.ndarray:
+    """Random inputs; ``zero_cols`` zero for every sample, ``sparse`` columns nonzero for 2 samples only
+    (the flow's sparse product, like MNIST's border pixels)."""
     X = np.random.default_rng(seed).random((n, d))
     X[:, list(zero_cols)] = 0.0
+    for c in sparse:
+        if c not in zero_cols:
+            X[2:, c] = 0.0
     return X
 
 
@@ -41,7 +52,7 @@ def test_unused_input_rows_have_exactly_zero_derivative():
     X = data(zero_cols=(0, 5, 6))
     p = init_params(SIZES, seed=3, scale=0.5)
     flow = Flow(SIZES, X)
-    assert flow.unused_inputs.tolist() == [0, 5, 6]
+    assert flow.unused_inputs.tolist() == [0, 5, 6] and flow.sparse_inputs.tolist() == [7, 9]
     v = flow.velocity(p)
     assert np.all(v[0].W[[0, 5, 6]] == 0.0)
     assert np.all(v[0].W[[1, 2, 3, 4, 7]] != 0.0)
@@ -154,10 +165,11 @@ def test_entropy_and_potential_from_one_log_equal_their_definitions(dtype, scale
     Zs, Ds = forward(p, X.astype(dtype))
     if scale > 1:
         assert min(float(np.min(Z)) for Z in Zs) < (-745 if dtype == np.float64 else -88)
-    rtol = 1e-12 if dtype == np.float64 else 1e-5
+    # float32: an element's H_b is only known to ~ε of its terms (|z| ε when saturated)
+    rtol, per_element = (1e-12, 1e-12) if dtype == np.float64 else (1e-5, 1e-8)
     for i, (Z, D) in enumerate(zip(Zs, Ds, strict=True)):
         Z64, D64 = Z.astype(np.float64), D.astype(np.float64)
         H = shannon_entropy_bits(D64)
-        assert obs["shannon_entropy"][i] == pytest.approx(H, rel=rtol, abs=1e-9 * Z.size)
+        assert obs["shannon_entropy"][i] == pytest.approx(H, rel=rtol, abs=per_element * Z.size)
         F = tensor_net_potential(Z64)
-        assert obs["tensor_net_potential"][i] == pytest.approx(F, rel=rtol, abs=1e-9 * Z.size)
+        assert obs["tensor_net_potential"][i] == pytest.approx(F, rel=rtol, abs=per_element * Z.size)

@@ -17,9 +17,11 @@ from ska_theory.network.velocity import velocity
 SIZES = (20, 8, 4, 3)
 
 
-def small(seed: int = 0, scale: float = 1.0) -> tuple[Params, np.ndarray]:
+def small(seed: int = 0, scale: float = 1.0, sparse: bool = False) -> tuple[Params, np.ndarray]:
     X = np.random.default_rng(seed).random((50, SIZES[0]))
     X[:, :3] = 0.0  # unused input columns, as MNIST has
+    if sparse:  # and sparse ones (nonzero for 3 of 50 samples), as its border pixels
+        X[3:, 3:6] = 0.0
     return init_params(SIZES, seed=seed, scale=scale), X
 
 
@@ -28,7 +30,7 @@ def flat(params: Params) -> np.ndarray:
 
 
 def test_final_state_agrees_with_solve_ivp_on_the_plain_velocity():
-    p, X = small()
+    p, X = small(sparse=True)
     run = integrate_flow(p, X, T=0.5, rtol=1e-11, atol=1e-13, grid=3)
     assert run.status == "finished" and run.t.tolist() == [0.0, 0.25, 0.5]
 
@@ -46,6 +48,7 @@ def test_final_state_agrees_with_solve_ivp_on_the_plain_velocity():
     ref = solve_ivp(plain, (0, 0.5), flat(p), method="DOP853", rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(flat(run.params), ref.y[:, -1], rtol=0, atol=1e-9)
     assert np.array_equal(run.params[0].W[:3], p[0].W[:3])  # unused input rows never move
+    assert Flow(SIZES, X).sparse_inputs.tolist() == [3, 4, 5]  # the sparse product took part
 
 
 def test_every_layer_is_held_to_the_tolerance_on_its_own():

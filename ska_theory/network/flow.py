@@ -8,12 +8,12 @@ For every layer l (D_0 = X, mean over the N samples as in the authors' code):
 This is :func:`ska_theory.network.velocity.velocity` made fit for an adaptive solver, computing the
 same numbers with fewer operations (tested against it):
 
-- An input column that is zero for every sample adds nothing to Z_1 and its row of dW_1/dt is
-  ``Xᵀ G`` restricted to that column, i.e. exactly 0: such rows are left out of both layer-1 products
-  and their derivative is written as 0. The state keeps them (a state is always a whole network).
-- Every layer is stored as one block [W_l; b_l] (bias as the last row); layer 1's block is
-  [W_1 used rows; b_1; W_1 unused rows], so with X_1 = [X_used 1] the products Z_1 = X_1 [W_1; b_1]
-  and d[W_1; b_1]/dt = X_1ᵀ (...) each give the bias too.
+- Layer 1's input is split as :mod:`ska_theory.network.inputs` says: columns zero for every sample
+  take part in no product (their rows' derivative is exactly 0 and written as 0; the state keeps
+  them, so a state is always a whole network), sparse columns enter a CSR product, and the dense
+  ones with a column of ones, X_1 = [X_dense 1], enter GEMMs that give b_1 too.
+- Every layer is stored as one block [W_l; b_l] (bias as the last row); layer 1's is
+  [W_dense rows; b_1; W_sparse rows; W_unused rows].
 - The forward product is taken with factor -1 (a BLAS argument), giving Y = -Z, the exponent of
   σ(z) = 1/(1 + e^Y): no separate negation; signs and 1/(N ln 2) are folded into the GEMM factors.
 """
@@ -29,6 +29,7 @@ import numpy as np
 from scipy.linalg import blas
 
 from ska_theory.network import checks
+from ska_theory.network.inputs import split_inputs
 from ska_theory.network.metrics import INV_LN2
 from ska_theory.network.params import Layer, Params, check_layers, layer_sizes
 
@@ -60,7 +61,7 @@ class _Slot:
     """Where one layer lives in the flat state: a (rows, fan_out) block starting at ``start``.
 
     ``rows`` = fan_in + 1 (the bias is the last row of [W; b]); for layer 1 the block is
-    [W used rows; b; W unused rows] and ``k`` = number of used rows (fan_in elsewhere).
+    [W dense rows; b; W sparse rows; W unused rows] and ``k`` = number of dense rows (fan_in elsewhere).
     """
 
     start: int
@@ -95,12 +96,11 @@ class Flow:
         X = np.asarray(X)
         self.sizes = check_layers(sizes, X.shape[1])
         self.n_samples = n = int(X.shape[0])
-        used = np.any(X != 0, axis=0)
-        self.used_inputs = np.flatnonzero(used)
-        self.unused_inputs = np.flatnonzero(~used)
-        k = len(self.used_inputs)
-        self.X1 = np.empty((n, k + 1), self.dtype)  # [X_used 1]
-        self.X1[:, :k], self.X1[:, k] = X[:, self.used_inputs], 1
+        split = split_inputs(X, self.dtype)
+        self.dense_inputs, self.sparse_inputs, self.unused_inputs = split.dense, split.sparse, split.unused
+        self.used_inputs = split.used
+        k, self._ks = len(self.dense_inputs), len(self.sparse_inputs)
+        self.X1, self._Xs, self._XsT = split.X1, split.Xs, split.XsT  # [X_dense 1], sparse X and Xᵀ
 
         slots, at = [], 0
         for i, (fan_in, fan_out) in enumerate(itertools.pairwise(self.sizes)):
@@ -135,12 +135,17 @@ class Flow:
     def unused_components(self) -> slice:
         """The state components of W_1's unused rows (their derivative is exactly 0)."""
         s = self.slots[0]
-        return slice(s.start + (s.k + 1) * s.fan_out, s.stop)
+        return slice(s.start + (s.k + 1 + self._ks) * s.fan_out, s.stop)
 
     def block(self, y: np.ndarray, i: int) -> np.ndarray:
-        """Layer i's [W; b] as the products use it (layer 1: used rows and b only), a view into ``y``."""
+        """Layer i's [W; b] as the GEMMs use it (layer 1: dense rows and b only), a view into ``y``."""
         s = self.slots[i]
         return y[s.start : s.stop].reshape(s.rows, s.fan_out)[: s.k + 1]
+
+    def sparse_block(self, y: np.ndarray) -> np.ndarray:
+        """Layer 1's rows of the sparse inputs, a view into ``y``."""
+        s = self.slots[0]
+        return y[s.start : s.stop].reshape(s.rows, s.fan_out)[s.k + 1 : s.k + 1 + self._ks]
 
     def pack(self, params: Params) -> np.ndarray:
         """Flat state (this flow's dtype) of ``params``."""
@@ -149,7 +154,7 @@ class Flow:
         y = np.empty(self.size, self.dtype)
         for i, (lay, s) in enumerate(zip(params, self.slots, strict=True)):
             rows = (
-                [lay.W[self.used_inputs], lay.b[None], lay.W[self.unused_inputs]]
+                [lay.W[self.dense_inputs], lay.b[None], lay.W[self.sparse_inputs], lay.W[self.unused_inputs]]
                 if i == 0
                 else [lay.W, lay.b[None]]
             )
@@ -163,7 +168,8 @@ class Flow:
             M = np.asarray(y[s.start : s.stop], dtype=self.dtype).reshape(s.rows, s.fan_out)
             if i == 0:
                 W = np.empty((s.rows - 1, s.fan_out), self.dtype)
-                W[self.used_inputs], W[self.unused_inputs] = M[: s.k], M[s.k + 1 :]
+                W[self.dense_inputs], W[self.sparse_inputs] = M[: s.k], M[s.k + 1 : s.k + 1 + self._ks]
+                W[self.unused_inputs] = M[s.k + 1 + self._ks :]
             else:
                 W = M[:-1].copy()
             out.append(Layer(W, M[s.k].copy()))
@@ -186,6 +192,8 @@ class Flow:
             self._gemm(-1.0, W.T, inp.T, c=buf.Y.T, overwrite_c=1)  # Yᵀ = -Wᵀ inpᵀ, in place
             if i > 0:
                 buf.Y -= B[-1]
+            elif self._ks:
+                buf.Y -= self._Xs @ self.sparse_block(y)
             np.exp(buf.Y, out=buf.D)  # inf above y ≈ 709 (float64): D = 0 exactly, as it should be
             buf.D += 1
             np.reciprocal(buf.D, out=buf.D)
@@ -193,7 +201,7 @@ class Flow:
             inp = buf.D
 
     def _derivative(self, y: np.ndarray, out: np.ndarray, layers: int | None = None) -> None:
-        """Forward pass into the buffers and dy/dt (first ``layers`` layers) into ``out``."""
+        """Forward pass and S into the buffers, and dy/dt into ``out`` (first ``layers`` layers)."""
         layers = self.n_layers if layers is None else layers
         with np.errstate(over="ignore", invalid="ignore"):  # NaN is caught below, with its layer
             self._forward(y, layers)
@@ -207,6 +215,10 @@ class Flow:
                 if i > 0:
                     np.dot(self._ones, buf.S, out=dB[-1])
                     dB[-1] *= self._scale
+                elif self._ks:
+                    dWs = self.sparse_block(out)
+                    dWs[...] = self._XsT @ buf.S
+                    dWs *= self._scale
                 if not np.isfinite(dB[-1]).all():  # a NaN or ±inf in Z leaves a NaN in S, hence in db
                     raise NonFiniteState(i, "knowledge Z")
         out[self.unused_components()] = 0
@@ -240,6 +252,8 @@ class Flow:
             buf, B, dB = self.buf[i], self.block(y, i), self.block(self._dy, i)
             if i == 0:
                 np.matmul(inp, dB, out=buf.dZ)
+                if self._ks:
+                    buf.dZ += self._Xs @ self.sparse_block(self._dy)
             else:
                 assert dinp is not None
                 np.matmul(inp, dB[:-1], out=buf.dZ)

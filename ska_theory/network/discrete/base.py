@@ -13,10 +13,11 @@ update, as the authors do) in the reference-code variant. Column times are t = �
 
 How a pass is computed (the same numbers as the definitions, fewer operations; tested against them):
 
-- An input column that is zero for every sample adds nothing to Z_1, and its row of every update
-  D_0ᵀ G is exactly 0, so those rows of W_1 never change (as in ``network.flow``). Layer 1 keeps the
-  used columns of X and a column of ones, [X_used 1], and W_1's used rows with b_1 below them, so
-  Z_1 = [X_used 1][W_1; b_1] and the update of (W_1, b_1) are each one product.
+- Layer 1's input is split as :mod:`ska_theory.network.inputs` says (as in ``network.flow``): the
+  rows of W_1 of columns zero for every sample never change (their update is exactly 0) and take
+  part in no product; sparse columns enter a CSR product; the dense ones with a column of ones,
+  [X_dense 1], and W_1's dense rows with b_1 below them make Z_1 and the update of (W_1, b_1) one
+  GEMM each.
 - The run keeps every W and b negated, so each product gives Y = -Z, the exponent of σ(z) = 1/(1+e^Y),
   at no cost; the signs are folded into the coefficients below (negation is exact in floating point,
   so the numbers are those of the unnegated formulas). σ's exponential and log σ give H_b with one
@@ -39,6 +40,7 @@ from tqdm import tqdm
 
 from ska_theory.errors import ArgumentError
 from ska_theory.network import checks
+from ska_theory.network.inputs import split_inputs
 from ska_theory.network.metrics import INV_LN2, shannon_entropy_from_pass
 from ska_theory.network.params import Layer, Params, layer_sizes
 
@@ -111,20 +113,18 @@ class DiscreteSKA(ABC):
         dt = self.dtype = check_run_inputs(params, X, eta, steps, dtype)
         self.eta, self.steps = float(eta), int(steps)
         self.lr = dt(eta)  # the step size in the run's dtype (float32 stays float32)
-        X = np.asarray(X)
-        used = np.any(X != 0, axis=0)
-        self.used, self.unused = np.flatnonzero(used), np.flatnonzero(~used)
-        n, k = X.shape[0], len(self.used)
-        self.n = n
-        self.X1: np.ndarray = np.empty((n, k + 1), dt)  # [X_used 1]
-        self.X1[:, :k], self.X1[:, k] = X[:, self.used], 1
+        self.split = split = split_inputs(np.asarray(X), np.dtype(dt))
+        n, k = split.X1.shape[0], len(split.dense)
+        self.n, self.X1 = n, split.X1  # [X_dense 1]
         first = params[0]
-        # W[l], b[l]: -W_l, -b_l as the products use them, updated in place; W[0] is -[W_1 used rows; b_1].
-        self.W: list[np.ndarray] = [-np.vstack([first.W[self.used], first.b[None, :]]).astype(dt)]
+        # W[l], b[l]: -W_l, -b_l as the products use them, updated in place; W[0] is -[W_1 dense rows; b_1]
+        # and Ws is -(W_1's sparse rows).
+        self.W: list[np.ndarray] = [-np.vstack([first.W[split.dense], first.b[None, :]]).astype(dt)]
         self.W += [-np.array(lay.W, dtype=dt) for lay in params[1:]]
         self.b = [self.W[0][k]] + [-np.array(lay.b, dtype=dt) for lay in params[1:]]  # b_1: W[0]'s last row
-        self.W_fro = [self.W[0][:k], *self.W[1:]]  # the weights ‖W‖_F measures (not b_1)
-        self.W1_unused: np.ndarray = np.array(first.W[self.unused], dtype=dt)
+        self.Ws: np.ndarray = -np.array(first.W[split.sparse], dtype=dt)
+        self.W_fro = [self.W[0][:k], *self.W[1:]]  # the weights ‖W‖_F measures (not b_1; + Ws for W_1)
+        self.W1_unused: np.ndarray = np.array(first.W[split.unused], dtype=dt)
         self.unused_sq = float(np.sum(np.square(self.W1_unused, dtype=np.float64)))
         self.buf = [Buffers(n, lay.W.shape[1], dt) for lay in params]
         self.ones: np.ndarray = np.ones(n, dt)
@@ -145,12 +145,14 @@ class DiscreteSKA(ABC):
         return self.X1 if i == 0 else self.buf[i - 1].D[g]
 
     def add_update(self, i: int, inp: np.ndarray, g: np.ndarray) -> None:
-        """-W_i += α inpᵀ g and -b_i += α Σ_n g (layer 0's bias is inside W via the ones column)."""
+        """-W_i += α inpᵀ g and -b_i += α Σ_n g (layer 0: [X_dense 1] gives its bias, Xs its sparse rows)."""
         gemm = blas.sgemm if self.dtype is np.float32 else blas.dgemm
         # Fortran view of the C-ordered arrays: Wᵀ (out, in) += α gᵀ inp, in place.
         gemm(self.alpha, g.T, inp.T, beta=1.0, c=self.W[i].T, overwrite_c=1, trans_b=1)
         if i > 0:
             self.b[i] += self.dtype(self.alpha) * (self.ones @ g)
+        elif len(self.split.sparse):
+            self.Ws += self.dtype(self.alpha) * (self.split.XsT @ g)
 
     def forward(self, g: int) -> None:
         """Pass of generation g: Y = -Z = D_prev (-W) + (-b), D = 1/(1 + e^Y), 1 - D, into the buffers."""
@@ -160,6 +162,8 @@ class DiscreteSKA(ABC):
             np.matmul(inp, self.W[i], out=Y)
             if i > 0:
                 Y += self.b[i]
+            elif len(self.split.sparse):
+                Y += self.split.Xs @ self.Ws
             np.exp(Y, out=D)  # inf above y ≈ 88 (float32): D = 0 exactly, as it should be
             D += 1
             np.reciprocal(D, out=D)
@@ -182,13 +186,16 @@ class DiscreteSKA(ABC):
         """
         c = float(self.dtype(INV_LN2))
         for i, buf in enumerate(self.buf):
-            Y, D, S = buf.Y[g].ravel(), buf.D[g].ravel(), buf.S.ravel()
+            Y = buf.Y[g].ravel()
             np.subtract(buf.Y[g], buf.Y[1 - g], out=buf.dY)
             np.subtract(buf.D[g], buf.D[1 - g], out=buf.dD)
             dY, dD = buf.dY.ravel(), buf.dD.ravel()
             z_dd, dd_sq, dz_sq = -_dot(Y, dD), _dot(dD, dD), _dot(dY, dY)
             z_norm = float(metrics["z_fro"][i, col + 1])  # ‖Z_k‖, pass k = col + 1
-            dz_d, dz_zd = -_dot(dY, D), _dot(dY, S)
+            # The Tensor Net sums pairwise (NumPy's sum), not by BLAS dot: their two terms nearly cancel
+            # in the code's sign, and dot's float32 accumulation would add 1.6e-5 of relative error
+            # against the authors' history of it (8.3e-5 instead of 6.9e-5; a float64 run: 6.6e-5).
+            dz_d, dz_zd = -_pairwise_dot(buf.dY, buf.D[g], buf.OM), _pairwise_dot(buf.dY, buf.S, buf.OM)
             metrics["entropy"][i, col] = -c * z_dd  # -(1/ln2) Σ Z ⊙ ΔD (SKA-1 §3.1.2)
             metrics["cosine"][i, col] = z_dd / (z_norm * math.sqrt(dd_sq)) if z_norm and dd_sq else 0.0
             metrics["knowledge_flow"][i, col] = math.sqrt(dz_sq) / float(self.lr)  # SKA-2 eq. 7
@@ -199,13 +206,16 @@ class DiscreteSKA(ABC):
     def record_weights(self, metrics: dict[str, np.ndarray], col: int) -> None:
         for i, W in enumerate(self.W_fro):
             w = W.ravel()
-            metrics["weight_fro"][i, col] = math.sqrt(_dot(w, w) + (self.unused_sq if i == 0 else 0.0))
+            rest = _dot(self.Ws.ravel(), self.Ws.ravel()) + self.unused_sq if i == 0 else 0.0
+            metrics["weight_fro"][i, col] = math.sqrt(_dot(w, w) + rest)
 
     def params(self) -> Params:
         """The current parameters as Layers (fresh arrays, W_1's rows in input order)."""
-        first = self.W[0]
-        W1: np.ndarray = np.empty((len(self.used) + len(self.unused), first.shape[1]), self.dtype)
-        W1[self.used], W1[self.unused] = -first[:-1], self.W1_unused
+        first, split = self.W[0], self.split
+        W1: np.ndarray = np.empty(
+            (sum(map(len, (split.dense, split.sparse, split.unused))), first.shape[1]), self.dtype
+        )
+        W1[split.dense], W1[split.sparse], W1[split.unused] = -first[:-1], -self.Ws, self.W1_unused
         rest = [Layer(-W, -b) for W, b in zip(self.W[1:], self.b[1:], strict=True)]
         return (Layer(W1, -first[-1]), *rest)
 
@@ -254,3 +264,9 @@ class DiscreteSKA(ABC):
 def _dot(a: np.ndarray, b: np.ndarray) -> float:
     """Σ a ⊙ b of two flat arrays (BLAS dot in their dtype)."""
     return float(np.dot(a, b))
+
+
+def _pairwise_dot(a: np.ndarray, b: np.ndarray, scratch: np.ndarray) -> float:
+    """Σ a ⊙ b summed pairwise (error ~ log n ε instead of BLAS dot's accumulation)."""
+    np.multiply(a, b, out=scratch)
+    return float(scratch.sum())
