@@ -53,7 +53,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="integrate the continuous SKA flow of the network (SciPy, adaptive) and save its metrics",
         description="Integrate dW_l/dt = -D_{l-1}ᵀ ∇_z H_l / N, db_l/dt = -mean ∇_z H_l (SKA-2 eqs. 2–4, 31) "
         "on [0, T] with an adaptive explicit Runge–Kutta method, and write the per-layer metrics on a "
-        "uniform grid, the solver-located events and the final weights to an .npz.",
+        "uniform grid, the events and the final weights to an .npz.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
