@@ -5,10 +5,11 @@ The front door is :func:`integrate_flow`. It drives the same ``OdeSolver`` class
 passes them (``solve_ivp(t_eval=...)`` would keep the whole state at every grid time: grid x ~235k
 numbers), and finds the events from those records (:mod:`ska_theory.network.events`).
 
-Cost, in right-hand sides (RHS): the integration is the solver's own evaluations; an observation
-is an RHS and about half another (the dZ/dt products); DOP853's interpolant, built for a step with a
-grid time inside it (or for every step when events are on), is 3 more; events add a few evaluations
-each where they are.
+Cost, in right-hand sides (RHS): the integration is the solver's own evaluations (DOP853: 12 a step)
+and its vector arithmetic (about one RHS a step on the paper's network); an observation is an RHS,
+the dZ/dt products and the metrics, about 1.8 RHS; DOP853's interpolant, built for a step with a grid
+time inside it (or for every step when events are on), is 3 evaluations and about 2 RHS of
+arithmetic; an event costs a few slopes or potentials on the layers up to its own.
 """
 
 from __future__ import annotations
