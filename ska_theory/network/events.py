@@ -159,7 +159,7 @@ class EventTracker:
             return t0
         if curvature > 0:
             step = -s0 / curvature
-            if lo <= t0 + step <= hi and abs(step) * 10 * max(uncertainty, 1e-6) < self.xtol:
+            if lo <= t0 + step <= hi and abs(step) * 2 * max(uncertainty, 1e-6) < self.xtol:
                 return float(t0 + step)
         else:
             step = -np.sign(s0) * (hi - lo) / 8
