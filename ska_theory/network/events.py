@@ -12,9 +12,10 @@ consecutive points, or a discrete minimum of r_l (r at a point below both neighb
 event; at the ends of [0, T] the sign of dr_l/dt decides. As in ``solve_ivp``, two crossings between
 consecutive points cancel and are not seen.
 
-Location, on the steps' interpolants, to ``xtol`` = 1e-9·T: Brent's method for Net_l/t (the bracket's
-end values are the recorded ones); for a minimum, a secant iteration on dr_l/dt started from the
-minimum of a cubic through the recorded r_l, kept inside the bracket (Brent's method if it leaves it).
+Location, on the steps' interpolants, to ``xtol`` = 1e-9·T, of a root of Net_l or of dr_l/dt: the
+polynomial through up to six recorded values gives a first guess and the derivative there; Newton's
+step from it is accepted when its error bound is below xtol, else secant steps follow, and Brent's
+method on the whole bracket if they leave it.
 dr_l/dt is the central difference of r_l along the solution, with step δ = ε^{1/3}·T (ε of the flow's
 dtype): error O(δ²) from truncation and O(ε/δ) from rounding, balanced at that δ. Values are computed
 for layers 1..l only, the part of the network layer l depends on.
@@ -116,17 +117,29 @@ class EventTracker:
     # -- location -----------------------------------------------------------------------------
 
     def _locate_zero(self, layer: int, a: float, b: float, g_a: np.ndarray, g_b: np.ndarray) -> float | None:
-        """The root of Net_l(t)/t in [a, b] (Brent); the end values are the recorded ones."""
-        known = {a: float(g_a[layer]), b: float(g_b[layer])}
+        """The root of Net_l(t)/t in [a, b]; the end values are the recorded ones."""
+        if g_a[layer] == 0.0 or g_b[layer] == 0.0:
+            return a if g_a[layer] == 0.0 else b
+        n = len(self.t)  # b is not recorded yet: the window is the last points and b
+        t = np.array([*self.t[max(n - 5, 0) :], b])
+        net = np.array(
+            [
+                *(row[layer] * tt for row, tt in zip(self.g[max(n - 5, 0) :], t[:-1], strict=True)),
+                g_b[layer] * b,
+            ]
+        )
+        guess = _interpolated_root(t, net, a, b)
 
-        def g(t: float) -> float:
-            if t in known:
-                return known[t]
-            y = self.pieces(t)
-            return float(self.flow.tensor_net_potential(y, layer + 1)[layer] - self.potential0[layer]) / t
+        def net_at(s: float) -> float:
+            y = self.pieces(s)
+            return float(self.flow.tensor_net_potential(y, layer + 1)[layer] - self.potential0[layer])
 
-        if known[a] == 0.0 or known[b] == 0.0:
-            return a if known[a] == 0.0 else b
+        g = _Memo(lambda s: float(g_a[layer]) if s == a else float(g_b[layer]) if s == b else net_at(s) / s)
+        if guess is not None:  # Newton on Net from the interpolated root, Net' from the interpolant
+            t0, slope, uncertainty = guess
+            root = self._newton_secant(_Memo(net_at), a, b, t0, slope, uncertainty)
+            if root is not None:
+                return root
         return float(brentq(g, a, b, xtol=self.xtol, rtol=4 * EPS))
 
     def _rate(self, layer: int, y: np.ndarray) -> float:
@@ -144,37 +157,43 @@ class EventTracker:
         return (self._rate(layer, y + step) - self._rate(layer, y - step)) / (2 * self.delta)
 
     def _locate_min(self, layer: int, i: int) -> float | None:
-        """The minimum of r_l bracketed by detection points i-1, i+1 (clipped to [0, t_last]).
-
-        Newton's step from the interpolated minimum, with the interpolant's curvature, is accepted after
-        one slope when its error bound (step x curvature uncertainty) is below xtol; else secant steps.
-        """
+        """The minimum of r_l bracketed by detection points i-1, i+1 (clipped to [0, t_last]): a root of
+        dr_l/dt from the minimum of the polynomial through the recorded rates (Brent's if that fails)."""
         t, r = np.array(self.t), np.array([row[layer] for row in self.r])
         lo, hi = t[max(i - 1, 0)], t[min(i + 1, len(t) - 1)]
         window = slice(max(i - 4, 0), min(i + 2, len(t)))
         t0, curvature, uncertainty = _interpolated_minimum(t[window], r[window], lo, hi)
         slope = _Memo(lambda s: self._slope(layer, s))
-        s0 = slope(t0)
-        if s0 == 0.0:
+        root = self._newton_secant(slope, lo, hi, t0, curvature, uncertainty)
+        return root if root is not None else self._bracketed_min(slope, lo, hi)
+
+    def _newton_secant(
+        self, f: Callable[[float], float], lo: float, hi: float, t0: float, slope: float, uncertainty: float
+    ) -> float | None:
+        """A root of f in [lo, hi] from the guess t0, with ``slope`` ≈ f'(t0) known to ``uncertainty``
+        (relative): Newton's step is accepted after one evaluation when its error bound, step x
+        uncertainty (twice over), is below xtol; else secant steps to xtol. None if they leave [lo, hi]."""
+        f0 = f(t0)
+        if f0 == 0.0:
             return t0
-        if curvature > 0:
-            step = -s0 / curvature
+        if slope != 0.0:
+            step = -f0 / slope
             if lo <= t0 + step <= hi and abs(step) * 2 * max(uncertainty, 1e-6) < self.xtol:
                 return float(t0 + step)
         else:
-            step = -np.sign(s0) * (hi - lo) / 8
+            step = -np.sign(f0) * (hi - lo) / 8
         t1 = min(max(t0 + step, lo), hi)
         for _ in range(MAX_SECANT):
-            s1 = slope(t1)
-            if s1 == s0 or t1 == t0:
-                break
-            t2 = t1 - s1 * (t1 - t0) / (s1 - s0)
+            f1 = f(t1)
+            if f1 == f0 or t1 == t0:
+                return None
+            t2 = t1 - f1 * (t1 - t0) / (f1 - f0)
             if not lo <= t2 <= hi:
-                break
+                return None
             if abs(t2 - t1) < self.xtol:
                 return float(t2)
-            t0, s0, t1 = t1, s1, t2
-        return self._bracketed_min(slope, lo, hi)
+            t0, f0, t1 = t1, f1, t2
+        return None
 
     def _bracketed_min(self, slope: Callable[[float], float], lo: float, hi: float) -> float | None:
         """Brent's method on dr/dt over the whole bracket (the secant's fallback)."""
@@ -188,13 +207,38 @@ class _Memo:
     """A function of t with its values kept (Brent asks again for the bracket's ends)."""
 
     def __init__(self, f: Callable[[float], float]) -> None:
-        self.f, self.seen = f, {}  # type: ignore[var-annotated]
+        self.f = f
+        self.seen: dict[float, float] = {}
 
     def __call__(self, t: float) -> float:
         t = float(t)
         if t not in self.seen:
             self.seen[t] = self.f(t)
         return float(self.seen[t])
+
+
+def _interpolated_root(
+    t: np.ndarray, v: np.ndarray, lo: float, hi: float
+) -> tuple[float, float, float] | None:
+    """A first guess of a root of v in (lo, hi]: the root of the polynomial through the points (up to
+    six), its slope there and that slope's relative uncertainty (its change without the first point)."""
+
+    def fit(tt: np.ndarray, vv: np.ndarray) -> tuple[float, float] | None:
+        if len(tt) < 2:
+            return None
+        p = np.polynomial.Polynomial.fit(tt, vv, len(tt) - 1)
+        roots = [complex(x) for x in p.roots()]
+        inside = [x.real for x in roots if abs(x.imag) < 1e-12 and lo < x.real <= hi]
+        if len(inside) != 1:
+            return None
+        return inside[0], float(p.deriv()(inside[0]))
+
+    best = fit(t, v)
+    if best is None or best[1] == 0.0:
+        return None
+    coarser = fit(t[1:], v[1:]) if len(t) > 2 else None
+    uncertainty = abs(coarser[1] / best[1] - 1) if coarser is not None else 1.0
+    return best[0], best[1], uncertainty
 
 
 def _interpolated_minimum(t: np.ndarray, r: np.ndarray, lo: float, hi: float) -> tuple[float, float, float]:
