@@ -312,7 +312,8 @@ class Flow:
         for i, buf in enumerate(self.buf):
             rate = self._rate(i)
             y_norm, dz_norm = math.sqrt(_dot64(buf.Y, buf.Y)), math.sqrt(_dot64(buf.dZ, buf.dZ))
-            dd_norm, y_dd = math.sqrt(_dot64(buf.dD, buf.dD)), _dot64(buf.Y, buf.dD)
+            dd_norm = math.sqrt(_dot64(buf.dD, buf.dD))
+            y_dd = rate * LN2  # Σ Y ⊙ D(1-D) dZ/dt = Σ S ⊙ dZ/dt: no second product
             d_dz = _dot64(buf.D, buf.dZ)
             potential, entropy = self._potential_and_entropy(i)  # overwrites dD: last
             rows["shannon_entropy"].append(entropy)
