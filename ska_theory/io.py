@@ -11,18 +11,18 @@ from typing import Any
 
 import numpy as np
 
-from ska_theory.errors import UsageError
+from ska_theory.errors import InputError
 
 
 def check_writable(path: Path) -> None:
-    """Fail early (UsageError) when ``path`` cannot be created, before any work is done."""
+    """Fail early (InputError, a ValueError) when ``path`` cannot be created, before any work is done."""
     parent = path.resolve().parent
     if not parent.is_dir():
-        raise UsageError(f"output directory {str(parent)!r} does not exist")
+        raise InputError(f"output directory {str(parent)!r} does not exist")
     if not os.access(parent, os.W_OK):
-        raise UsageError(f"output directory {str(parent)!r} is not writable")
+        raise InputError(f"output directory {str(parent)!r} is not writable")
     if path.is_dir():
-        raise UsageError(f"output path {str(path)!r} is a directory")
+        raise InputError(f"output path {str(path)!r} is a directory")
 
 
 def atomic_write(path: Path, writer: Callable[[Path], object], *, suffix: str = "") -> None:

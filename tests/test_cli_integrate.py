@@ -146,3 +146,18 @@ def test_nan_in_data_and_missing_out_dir(tmp_path, capsys):
     assert cli("--T", "0.5", "--data", str(good), "--layers", "6,2", "--out", str(missing)) == 2
     assert "does not exist" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_no_events_writes_empty_event_arrays_and_the_same_metrics(tmp_path):
+    X = np.random.default_rng(3).random((40, 20))
+    data = tmp_path / "d.npz"
+    np.savez(data, X=X)
+    model = ["--data", str(data), "--layers", "20,8,4,3", "--init-scale", "1", "--seed", "3", "-q"]
+    on, off = tmp_path / "on.npz", tmp_path / "off.npz"
+    assert cli("--T", "3", "--grid", "31", *model, "--out", str(on)) == 0
+    assert cli("--T", "3", "--grid", "31", *model, "--no-events", "--out", str(off)) == 0
+    with_events, without = np.load(on), np.load(off)
+    events = [k for k in with_events.files if k.startswith("events_")]
+    assert sum(len(with_events[k]) for k in events) >= 2
+    assert all(len(without[k]) == 0 for k in events)
+    np.testing.assert_array_equal(with_events["entropy_rate"], without["entropy_rate"])

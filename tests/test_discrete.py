@@ -12,12 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ska_theory.errors import UsageError
+from ska_theory.errors import ArgumentError
 from ska_theory.network.data import load_dataset
 from ska_theory.network.discrete import METRICS, VARIANTS, DiscreteRun, run_discrete
-from ska_theory.network.discrete.base import ForwardPass
-from ska_theory.network.discrete.paper import velocity_from_pass
 from ska_theory.network.forward import forward
+from ska_theory.network.inputs import split_inputs
+from ska_theory.network.metrics import shannon_entropy_bits
 from ska_theory.network.params import Layer, Params, load_params
 from ska_theory.network.velocity import velocity
 
@@ -85,6 +85,23 @@ def test_reference_code_columns_and_first_step(reference_run):
     np.testing.assert_allclose(reference_run.t_state, ETA * np.arange(K), rtol=1e-6)
 
 
+def test_float32_state_metrics_are_those_of_the_definition(reference_run):
+    """The last pass's H_b (one log, the pass's own σ) and ‖Z‖_F against the two-log float64 definition
+    on a forward pass from the same weights, after 49 passes, where layers 1-2 are most saturated
+    (summing log σ and z(1 - σ) over a layer separately would be off by ~1e-5 there)."""
+    params = load_params(DATA / "initial_weights_seed42.npz", dtype=np.float32)
+    X = load_dataset().X
+    before_last = run_discrete(params, X, variant="reference-code", eta=ETA, steps=K - 1, dtype=np.float32)
+    Zs, Ds = forward(before_last.params, X.astype(np.float32))
+    for i, (Z, D) in enumerate(zip(Zs, Ds, strict=True)):
+        assert reference_run.metrics["shannon_entropy"][i, K - 1] == pytest.approx(
+            shannon_entropy_bits(D), rel=1e-6
+        )
+        assert reference_run.metrics["z_fro"][i, K - 1] == pytest.approx(
+            np.linalg.norm(Z.astype(float)), rel=1e-6
+        )
+
+
 def test_float64_run_is_no_closer_to_the_histories(reference_run):
     """The residual is the histories' own float32 rounding: a float64 run is not closer to them.
 
@@ -102,13 +119,25 @@ def test_float64_run_is_no_closer_to_the_histories(reference_run):
 # ---- a tiny network where everything can be recomputed by hand ----------------------------------
 
 
-def tiny(seed: int = 0, sizes: tuple[int, ...] = (5, 4, 3, 2), n: int = 7, dtype: type = np.float64):
+def tiny(
+    seed: int = 0,
+    sizes: tuple[int, ...] = (5, 4, 3, 2),
+    n: int = 7,
+    dtype: type = np.float64,
+    zero_cols: tuple[int, ...] = (),
+    sparse_cols: tuple[int, ...] = (),
+):
+    """Random weights and biases, data in [0, 1) with the columns ``zero_cols`` zero for every sample
+    and ``sparse_cols`` nonzero for the first sample only (the run's sparse product takes those)."""
     rng = np.random.default_rng(seed)
     params = tuple(
         Layer(rng.normal(0, 0.8, (a, b)).astype(dtype), rng.normal(0, 0.3, b).astype(dtype))
         for a, b in itertools.pairwise(sizes)
     )
-    return params, rng.random((n, sizes[0]))
+    X = rng.random((n, sizes[0]))
+    X[:, list(zero_cols)] = 0.0
+    X[1:, list(sparse_cols)] = 0.0
+    return params, X
 
 
 def euler_states(params: Params, X: np.ndarray, eta: float, steps: int) -> list[Params]:
@@ -156,20 +185,31 @@ def test_paper_step_float32_matches_float64_euler():
 @given(
     seed=st.integers(0, 2**31),
     sizes=st.lists(st.integers(1, 6), min_size=2, max_size=4),
-    n=st.integers(1, 9),
+    n=st.integers(1, 12),
+    zero=st.sets(st.integers(0, 5)),
+    sparse=st.sets(st.integers(0, 5)),
 )
-def test_velocity_from_pass_equals_plain_velocity(seed, sizes, n):
-    params, X = tiny(seed, tuple(sizes), n)
-    fast = velocity_from_pass(X, ForwardPass(*forward(params, X)))
-    for got, want in zip(fast, velocity(params, X), strict=True):
+def test_paper_steps_are_euler_on_the_plain_velocity(seed, sizes, n, zero, sparse):
+    """Any shape, including inputs zero for every sample (whose rows of W_1 the run leaves out) and
+    inputs nonzero for one sample (the sparse product's, from 7 samples on)."""
+    zero_cols = tuple(c for c in zero if c < sizes[0])
+    sparse_cols = tuple(c for c in sparse - zero if c < sizes[0])
+    params, X = tiny(seed, tuple(sizes), n, zero_cols=zero_cols, sparse_cols=sparse_cols)
+    run = run_discrete(params, X, variant="paper", eta=0.1, steps=2)
+    for got, want in zip(run.params, euler_states(params, X, 0.1, 2)[-1], strict=True):
         np.testing.assert_allclose(got.W, want.W, rtol=1e-12, atol=1e-15)
         np.testing.assert_allclose(got.b, want.b, rtol=1e-12, atol=1e-15)
+    for c in zero:
+        if c < sizes[0]:
+            assert np.array_equal(run.params[0].W[c], params[0].W[c])  # never moves
 
 
-def test_paper_metrics_recomputed_by_hand():
+@pytest.mark.parametrize(("zero_cols", "sparse_cols"), [((), ()), ((1, 4), ()), ((1,), (0, 3))])
+def test_paper_metrics_recomputed_by_hand(zero_cols, sparse_cols):
     """Every metric column of the paper variant, recomputed with loops over samples and neurons."""
     eta, steps = 0.2, 3
-    params, X = tiny(seed=1)
+    params, X = tiny(seed=1, zero_cols=zero_cols, sparse_cols=sparse_cols)
+    assert len(split_inputs(X, np.dtype(np.float64)).sparse) == len(sparse_cols)
     run = run_discrete(params, X, variant="paper", eta=eta, steps=steps)
     states = euler_states(params, X, eta, steps)
     passes = [by_hand(p, X) for p in states]
@@ -209,10 +249,11 @@ def test_paper_metrics_recomputed_by_hand():
     assert run.times("entropy") is run.t and run.times("weight_fro") is run.t_state
 
 
-def test_reference_code_update_by_hand():
+@pytest.mark.parametrize(("zero_cols", "sparse_cols"), [((), ()), ((0, 3), ()), ((0,), (2, 4))])
+def test_reference_code_update_by_hand(zero_cols, sparse_cols):
     """The authors' update, transcribed per layer: extra ΔD term, previous pass's inputs, none at k=0."""
     eta, steps = 0.3, 4
-    params, X = tiny(seed=2)
+    params, X = tiny(seed=2, zero_cols=zero_cols, sparse_cols=sparse_cols)
     run = run_discrete(params, X, variant="reference-code", eta=eta, steps=steps)
     W = [lay.W.copy() for lay in params]
     b = [lay.b.copy() for lay in params]
@@ -263,13 +304,13 @@ def test_float32_end_to_end(variant):
 @pytest.mark.parametrize(
     ("kwargs", "named"),
     [
-        ({"eta": 0.0}, "eta 0.0"),
-        ({"eta": -0.01}, "eta -0.01"),
-        ({"eta": float("nan")}, "eta nan"),
-        ({"eta": float("inf")}, "eta inf"),
-        ({"steps": 1}, "steps 1"),
-        ({"steps": 2.5}, "steps 2.5"),
-        ({"variant": "backprop"}, "variant 'backprop'"),
+        ({"eta": 0.0}, "eta=0.0"),
+        ({"eta": -0.01}, "eta=-0.01"),
+        ({"eta": float("nan")}, "eta=nan"),
+        ({"eta": float("inf")}, "eta=inf"),
+        ({"steps": 1}, "steps=1"),
+        ({"steps": 2.5}, "steps=2.5"),
+        ({"variant": "backprop"}, "variant='backprop'"),
         ({"dtype": np.float16}, "dtype"),
         ({"dtype": int}, "dtype"),
     ],
@@ -277,17 +318,18 @@ def test_float32_end_to_end(variant):
 def test_bad_inputs_name_the_value(kwargs, named):
     params, X = tiny()
     args = {"variant": "paper", "eta": 0.01, "steps": 3} | kwargs
-    with pytest.raises(UsageError) as e:
+    with pytest.raises(ValueError) as e:
         run_discrete(params, X, **args)
-    assert named in str(e.value)
+    assert named in str(e.value) and isinstance(e.value, ArgumentError)
+    assert e.value.name == named.split("=")[0]
     if named == "dtype":
         assert repr(kwargs["dtype"]) in str(e.value)
 
 
 def test_bad_data_is_refused():
     params, X = tiny()
-    with pytest.raises(UsageError, match=r"X shape \(7, 4\)"):
+    with pytest.raises(ValueError, match=r"X=.*shape \(7, 4\)"):
         run_discrete(params, X[:, :4], variant="paper", eta=0.1, steps=2)
     X[2, 1] = np.nan
-    with pytest.raises(UsageError, match=r"non-finite value nan at index \(2, 1\)"):
+    with pytest.raises(ValueError, match=r"X=.*non-finite value nan at index \(2, 1\)"):
         run_discrete(params, X, variant="paper", eta=0.1, steps=2)

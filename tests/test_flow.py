@@ -18,9 +18,20 @@ from ska_theory.network.velocity import velocity
 SIZES = (12, 7, 5, 3)
 
 
-def data(n: int = 40, d: int = 12, zero_cols: tuple[int, ...] = (0, 5, 6), seed: int = 0) -> np.ndarray:
+def data(
+    n: int = 40,
+    d: int = 12,
+    zero_cols: tuple[int, ...] = (0, 5, 6),
+    seed: int = 0,
+    sparse: tuple[int, ...] = (7, 9),
+) -> np.ndarray:
+    """Random inputs; ``zero_cols`` zero for every sample, ``sparse`` columns nonzero for 2 samples only
+    (the flow's sparse product, like MNIST's border pixels)."""
     X = np.random.default_rng(seed).random((n, d))
     X[:, list(zero_cols)] = 0.0
+    for c in sparse:
+        if c not in zero_cols:
+            X[2:, c] = 0.0
     return X
 
 
@@ -41,7 +52,7 @@ def test_unused_input_rows_have_exactly_zero_derivative():
     X = data(zero_cols=(0, 5, 6))
     p = init_params(SIZES, seed=3, scale=0.5)
     flow = Flow(SIZES, X)
-    assert flow.unused_inputs.tolist() == [0, 5, 6]
+    assert flow.unused_inputs.tolist() == [0, 5, 6] and flow.sparse_inputs.tolist() == [7, 9]
     v = flow.velocity(p)
     assert np.all(v[0].W[[0, 5, 6]] == 0.0)
     assert np.all(v[0].W[[1, 2, 3, 4, 7]] != 0.0)
@@ -72,8 +83,8 @@ def test_float32_stays_float32_and_matches_float64():
     # every internal buffer is float32: nothing was promoted through a float64 scalar
     f32(0.0, f32.pack(p32).astype(np.float64))
     f32.observe(f32.pack(p32))
-    for bufs in (f32._Z, f32._D, f32._S, f32._dZ, f32._dD):
-        assert all(b.dtype == np.float32 for b in bufs)
+    for buf in f32.buf:
+        assert all(a.dtype == np.float32 for a in (buf.Y, buf.D, buf.S, buf.dZ, buf.dD, buf.tmp))
     assert f32(0.0, f32.pack(p32)).dtype == np.float64  # what SciPy's solvers get
 
 
@@ -140,3 +151,25 @@ def test_tensor_net_potential_derivative_is_the_integrand(z):
     s = 1.0 / (1.0 + np.exp(-z))
     integrand = s + z * s * (1 - s) / np.log(2.0)
     assert dF == pytest.approx(integrand, rel=1e-6, abs=1e-8)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("scale", [0.5, 300.0])
+def test_entropy_and_potential_from_one_log_equal_their_definitions(dtype, scale):
+    """H_b and the Tensor Net potential from log σ and 1 - σ equal the two-log definition and the
+    stable softplus, also when a layer saturates (scale 300: |z| over 1000, σ underflowing to 0)."""
+    X = data()
+    p = init_params(SIZES, seed=8, scale=scale, dtype=dtype)
+    flow = Flow(SIZES, X, dtype=dtype)
+    obs = flow.observe(flow.pack(p))
+    Zs, Ds = forward(p, X.astype(dtype))
+    if scale > 1:
+        assert min(float(np.min(Z)) for Z in Zs) < (-745 if dtype == np.float64 else -88)
+    # float32: an element's H_b is only known to ~ε of its terms (|z| ε when saturated)
+    rtol, per_element = (1e-12, 1e-12) if dtype == np.float64 else (1e-5, 1e-8)
+    for i, (Z, D) in enumerate(zip(Zs, Ds, strict=True)):
+        Z64, D64 = Z.astype(np.float64), D.astype(np.float64)
+        H = shannon_entropy_bits(D64)
+        assert obs["shannon_entropy"][i] == pytest.approx(H, rel=rtol, abs=per_element * Z.size)
+        F = tensor_net_potential(Z64)
+        assert obs["tensor_net_potential"][i] == pytest.approx(F, rel=rtol, abs=per_element * Z.size)

@@ -7,7 +7,7 @@ import pytest
 from scipy.integrate import cumulative_simpson, solve_ivp
 from scipy.interpolate import CubicHermiteSpline, CubicSpline
 
-from ska_theory.errors import UsageError
+from ska_theory.errors import ArgumentError
 from ska_theory.network.discrete import run_discrete
 from ska_theory.network.flow import Flow
 from ska_theory.network.integrate import integrate_flow, layer_tolerances
@@ -17,9 +17,11 @@ from ska_theory.network.velocity import velocity
 SIZES = (20, 8, 4, 3)
 
 
-def small(seed: int = 0, scale: float = 1.0) -> tuple[Params, np.ndarray]:
+def small(seed: int = 0, scale: float = 1.0, sparse: bool = False) -> tuple[Params, np.ndarray]:
     X = np.random.default_rng(seed).random((50, SIZES[0]))
     X[:, :3] = 0.0  # unused input columns, as MNIST has
+    if sparse:  # and sparse ones (nonzero for 3 of 50 samples), as its border pixels
+        X[3:, 3:6] = 0.0
     return init_params(SIZES, seed=seed, scale=scale), X
 
 
@@ -28,7 +30,7 @@ def flat(params: Params) -> np.ndarray:
 
 
 def test_final_state_agrees_with_solve_ivp_on_the_plain_velocity():
-    p, X = small()
+    p, X = small(sparse=True)
     run = integrate_flow(p, X, T=0.5, rtol=1e-11, atol=1e-13, grid=3)
     assert run.status == "finished" and run.t.tolist() == [0.0, 0.25, 0.5]
 
@@ -46,6 +48,7 @@ def test_final_state_agrees_with_solve_ivp_on_the_plain_velocity():
     ref = solve_ivp(plain, (0, 0.5), flat(p), method="DOP853", rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(flat(run.params), ref.y[:, -1], rtol=0, atol=1e-9)
     assert np.array_equal(run.params[0].W[:3], p[0].W[:3])  # unused input rows never move
+    assert Flow(SIZES, X).sparse_inputs.tolist() == [3, 4, 5]  # the sparse product took part
 
 
 def test_every_layer_is_held_to_the_tolerance_on_its_own():
@@ -55,7 +58,7 @@ def test_every_layer_is_held_to_the_tolerance_on_its_own():
     rtol_v, atol_v = layer_tolerances(flow, 1e-6, 1e-9)
     layer = flow.layer_of_component()
     unused = np.zeros(flow.size, bool)
-    unused[flow.slots[0].W.start + len(flow.used_inputs) * SIZES[1] : flow.slots[0].W.stop] = True
+    unused[flow.unused_components()] = True
     for ell in range(flow.n_layers):
         err = np.where((layer == ell) & ~unused, 1e-9, 0.0)
         assert np.sqrt(np.mean((err / atol_v) ** 2)) == pytest.approx(1.0, rel=1e-12)
@@ -69,18 +72,26 @@ def test_refuses_implicit_and_bad_arguments():
         ({"method": "BDF"}, "implicit"),
         ({"method": "LSODA"}, "implicit"),
         ({"method": "Euler"}, "unknown"),
-        ({"T": 0.0}, "--T 0.0"),
-        ({"rtol": -1.0}, "--rtol -1.0"),
-        ({"atol": 0.0}, "--atol 0.0"),
-        ({"grid": 1}, "--grid 1"),
+        ({"T": 0.0}, "T=0.0"),
+        ({"rtol": -1.0}, "rtol=-1.0"),
+        ({"atol": 0.0}, "atol=0.0"),
+        ({"grid": 1}, "grid=1"),
     ]:
         args = {"T": 0.5} | kw
-        with pytest.raises(UsageError, match=word):
+        with pytest.raises(ValueError, match=word) as e:
             integrate_flow(p, X, **args)
+        assert isinstance(e.value, ArgumentError) and e.value.name == next(iter(kw))
     bad = X.copy()
     bad[4, 7] = np.nan
-    with pytest.raises(UsageError, match=r"\(4, 7\)"):
+    with pytest.raises(ValueError, match=r"X=.*\(4, 7\)"):
         integrate_flow(p, bad, T=0.5)
+
+
+def test_negative_T_is_a_value_error_naming_T():
+    p, X = small()
+    with pytest.raises(ValueError, match=r"^T=-1: must be a positive finite number$") as e:
+        integrate_flow(p, X, T=-1)
+    assert e.value.name == "T" and e.value.value == -1
 
 
 def _error_at_T(variant: str, eta: float, T: float, p: Params, X: np.ndarray, ref: np.ndarray) -> float:
@@ -147,6 +158,34 @@ def test_events_agree_with_a_dense_grid_root_search():
             np.testing.assert_allclose(run.events["entropy_rate_min"][layer], mins, atol=1e-6)
 
 
+@pytest.mark.parametrize("grid", [2, 7, 301])
+def test_events_do_not_depend_on_the_grid(grid):
+    """Detected on the grid or, in a step without a grid time, at its end; located to 1e-9 T: the same
+    events whether the grid is coarser than the solver's steps (grid 2: every step end) or finer."""
+    T = 3.0
+    for seed in (1, 3):
+        p, X = small(seed=seed, scale=1.0)
+        fine = integrate_flow(p, X, T=T, rtol=1e-10, atol=1e-12, grid=3001)
+        run = integrate_flow(p, X, T=T, rtol=1e-10, atol=1e-12, grid=grid)
+        for name, per_layer in fine.events.items():
+            for layer, times in enumerate(per_layer):
+                np.testing.assert_allclose(run.events[name][layer], times, rtol=0, atol=1e-8 * T)
+        # the same solver steps: the grid changes only which steps build an interpolant (3 evaluations)
+        assert run.n_steps == fine.n_steps and (fine.nfev - run.nfev) % 3 == 0
+
+
+def test_no_events_costs_only_the_grid():
+    p, X = small(seed=3, scale=1.0)
+    on = integrate_flow(p, X, T=3.0, rtol=1e-10, atol=1e-12, grid=2)
+    off = integrate_flow(p, X, T=3.0, rtol=1e-10, atol=1e-12, grid=2, events=False)
+    assert sum(len(v) for per in on.events.values() for v in per) >= 2
+    assert all(len(v) == 0 for per in off.events.values() for v in per)
+    # with events every step's interpolant is kept for locating them (DOP853: 3 evaluations a step)
+    assert on.nfev - off.nfev == 3 * on.n_steps
+    for name in off.metrics:
+        np.testing.assert_array_equal(on.metrics[name], off.metrics[name])
+
+
 def test_running_tensor_net_is_the_integral_of_its_rate():
     p, X = small(seed=1)
     run = integrate_flow(p, X, T=1.0, rtol=1e-11, atol=1e-13, grid=2001)
@@ -176,7 +215,7 @@ def test_nonfinite_state_stops_with_a_partial_run(monkeypatch):
     def poisoned(self, t, y):
         if t > 0.2:
             y = y.copy()
-            y[self.slots[2].W.start] = np.inf
+            y[self.slots[2].start] = np.inf
         return original(self, t, y)
 
     monkeypatch.setattr(Flow, "__call__", poisoned)

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ska_theory.errors import UsageError
+from ska_theory.errors import ArgumentError
 from ska_theory.network.data import load_dataset
 from ska_theory.network.forward import forward
 from ska_theory.network.params import check_layers, init_params, layer_sizes, load_params, save_params
@@ -28,18 +28,30 @@ def test_user_npz_and_bad_inputs(tmp_path):
     assert load_dataset(str(good)).X.shape == (3, 2)
     bad = tmp_path / "nan.npz"
     np.savez(bad, X=np.array([[0.0, np.nan]]))
-    with pytest.raises(UsageError, match="non-finite"):
+    with pytest.raises(
+        ValueError, match=r"^data='.*nan.npz': X has a non-finite value nan at index \(0, 1\)$"
+    ):
         load_dataset(str(bad))
-    with pytest.raises(UsageError, match="not found"):
+    with pytest.raises(ArgumentError, match="not found") as e:
         load_dataset(str(tmp_path / "nope.npz"))
-    with pytest.raises(UsageError, match="bundled"):
+    assert e.value.name == "data"
+    with pytest.raises(ArgumentError, match="data='cifar': not a bundled data set"):
         load_dataset("cifar")
 
 
 def test_layers_must_fit_data():
     assert check_layers([784, 10], 784) == (784, 10)
-    with pytest.raises(UsageError, match="does not fit"):
+    with pytest.raises(ArgumentError, match=r"layers=\(100, 10\): input size 100 does not fit") as e:
         check_layers([100, 10], 784)
+    assert e.value.name == "layers"
+    for bad, why in [
+        ((784,), "at least one layer"),
+        ((784, 0), "positive"),
+        ("784,10", "list"),
+        ((784, 2.5), "integers"),
+    ]:
+        with pytest.raises(ArgumentError, match=why):
+            check_layers(bad)
 
 
 def test_reference_weights_roundtrip(tmp_path):

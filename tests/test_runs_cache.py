@@ -1,16 +1,27 @@
-"""The run cache: exact round trip, corrupt entries detected and recomputed, atomic writes, CLI."""
+"""The run cache: content keys, exact round trip, corrupt entries recomputed, atomic writes, CLI."""
 
 from __future__ import annotations
 
 import importlib
 import logging
+import shutil
 
 import numpy as np
 import pytest
 
+from ska_theory import provenance
 from ska_theory.cli import main
 from ska_theory.io import atomic_write
-from ska_theory.runs import Cache, RunConfig, RunResult, cache_key, cached_run, default_cache_dir, run
+from ska_theory.runs import (
+    Cache,
+    DiscreteConfig,
+    FlowConfig,
+    RunResult,
+    cache_key,
+    cached_run,
+    default_cache_dir,
+    run,
+)
 
 cache_module = importlib.import_module("ska_theory.runs.cache")
 
@@ -26,9 +37,64 @@ def data(tmp_path_factory):
 def configs(data):
     tiny = {"data": data, "layers": (16, 8, 4), "seed": 3, "scale": 0.5}
     return {
-        "discrete": RunConfig(kind="discrete", eta=0.5, steps=6, **tiny),
-        "continuous": RunConfig(kind="continuous", T=0.5, grid=7, **tiny),
+        "discrete": DiscreteConfig(eta=0.5, steps=6, **tiny),
+        "continuous": FlowConfig(T=0.5, grid=7, **tiny),
     }
+
+
+@pytest.fixture
+def sources(tmp_path, monkeypatch):
+    """Copies of the numeric core and of a package no run depends on, which ``package_digest`` reads
+    instead of the installed ones; returns their folders. The caches of the digest are cleared."""
+    copies = {}
+    for package in ("ska_theory.network", "ska_theory.runs", "ska_theory.report"):
+        copies[package] = tmp_path / package
+        shutil.copytree(provenance.package_folder(package), copies[package])
+    real = provenance.package_folder
+    monkeypatch.setattr(provenance, "package_folder", lambda p: copies.get(p) or real(p))
+
+    def fresh() -> None:
+        provenance.package_digest.cache_clear()
+        provenance.git_state.cache_clear()
+        cache_module.environment.cache_clear()
+
+    fresh()
+    yield copies, fresh
+    fresh()
+
+
+def test_key_follows_the_numeric_sources_not_the_commit(configs, sources, monkeypatch):
+    """A commit that touches no numeric source keeps every key; an edit of the numeric core changes it."""
+    copies, fresh = sources
+    before = {kind: cache_key(c) for kind, c in configs.items()}
+    # another commit, a report module and a README edited: the same keys
+    monkeypatch.setattr(provenance, "_git", lambda *args: "f" * 40)  # every git query: another commit
+    provenance.git_state.cache_clear()
+    (copies["ska_theory.report"] / "html.py").write_text("# edited\n", encoding="utf-8")
+    (copies["ska_theory.network"] / "README.md").write_text("not a source\n", encoding="utf-8")
+    fresh()
+    assert {kind: cache_key(c) for kind, c in configs.items()} == before
+    # a comment added to the flow's source: every key changes
+    flow = copies["ska_theory.network"] / "flow.py"
+    flow.write_text(flow.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    fresh()
+    after = {kind: cache_key(c) for kind, c in configs.items()}
+    assert all(after[k] != before[k] for k in before)
+    # and the run layer's sources count as well
+    flow.write_text(flow.read_text(encoding="utf-8")[: -len("# edited\n")], encoding="utf-8")
+    fresh()
+    assert {kind: cache_key(c) for kind, c in configs.items()} == before
+    execute = copies["ska_theory.runs"] / "execute.py"
+    execute.write_text(execute.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    fresh()
+    assert all(cache_key(c) != before[k] for k, c in configs.items())
+
+
+def test_key_holds_the_library_versions_and_no_commit():
+    env = cache_module.environment()
+    assert set(env) == {"format", "sources", "numpy", "scipy"}
+    assert env["sources"] == provenance.package_digest(("ska_theory.network", "ska_theory.runs"))
+    assert env["numpy"] == np.__version__
 
 
 def _entry_files(cache: Cache) -> list:
@@ -180,4 +246,5 @@ def test_unwritable_cache_dir_is_a_usage_error(tmp_path, configs, capsys):
         encoding="utf-8",
     )
     assert main(["sweep", str(toml), "--cache-dir", str(blocker), "-q"]) == 2
-    assert "cache directory" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"--cache-dir {str(blocker)!r}: cannot create the cache directory" in err

@@ -7,18 +7,13 @@ import sys
 
 import numpy as np
 
-from ska_theory.cli.model_options import (
-    add_model_options,
-    add_output_options,
-    dtype_from_args,
-    model_from_args,
-)
+from ska_theory.cli.model_options import add_model_options, add_output_options, model_fields
 from ska_theory.errors import UsageError
 from ska_theory.io import atomic_write_npz, check_writable
-from ska_theory.network.discrete import DEFAULT_DTYPE, VARIANTS, DiscreteRun, run_discrete
+from ska_theory.network import defaults
+from ska_theory.network.discrete import VARIANTS
 from ska_theory.network.params import save_params
-
-# The default dtype per variant: the authors ran float32 (PyTorch), the paper's equation is exact maths.
+from ska_theory.runs import DiscreteConfig, RunResult, run
 
 EPILOG = """\
 output (.npz), L = number of layers, K = --steps, every array in the run's dtype:
@@ -56,15 +51,22 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--variant", required=True, choices=tuple(VARIANTS), help="which algorithm")
-    p.add_argument("--eta", type=float, default=0.01, help="step size η (default: 0.01)")
-    p.add_argument("--steps", type=int, default=50, metavar="K", help="number of steps K (default: 50)")
+    p.add_argument("--eta", type=float, default=defaults.ETA, help=f"step size η (default: {defaults.ETA})")
+    p.add_argument(
+        "--steps",
+        type=int,
+        default=defaults.STEPS,
+        metavar="K",
+        help=f"number of steps K (default: {defaults.STEPS})",
+    )
     add_model_options(p)
     add_output_options(p)
-    p.set_defaults(func=run)
+    p.set_defaults(func=run_command)
 
 
-def run_arrays(result: DiscreteRun) -> dict[str, np.ndarray]:
+def run_arrays(result: RunResult[DiscreteConfig]) -> dict[str, np.ndarray]:
     """The .npz content of a run: the keys and shapes documented in ``--help``."""
+    assert result.t_state is not None and result.output_mean is not None
     return {
         "t": result.t,
         "t_state": result.t_state,
@@ -74,20 +76,11 @@ def run_arrays(result: DiscreteRun) -> dict[str, np.ndarray]:
     }
 
 
-def run(args: argparse.Namespace) -> int:
+def run_command(args: argparse.Namespace) -> int:
     check_writable(args.out)
-    dtype = dtype_from_args(args, default=DEFAULT_DTYPE[args.variant])
-    dataset, params = model_from_args(args, default_dtype=dtype)
+    config = DiscreteConfig(**model_fields(args), variant=args.variant, eta=args.eta, steps=args.steps)
     with np.errstate(over="ignore", invalid="ignore"):  # a diverging run is reported below
-        result = run_discrete(
-            params,
-            dataset.X,
-            variant=args.variant,
-            eta=args.eta,
-            steps=args.steps,
-            dtype=dtype,
-            progress=not args.quiet,
-        )
+        result = run(config, progress=not args.quiet)
     arrays = run_arrays(result)
     bad = [k for k, a in arrays.items() if not np.all(np.isfinite(a))]
     if bad:

@@ -8,14 +8,11 @@ import warnings
 
 import numpy as np
 
-from ska_theory.cli.model_options import (
-    add_model_options,
-    add_output_options,
-    dtype_from_args,
-    model_from_args,
-)
+from ska_theory.cli.model_options import add_model_options, add_output_options, model_fields
 from ska_theory.io import atomic_write_npz, check_writable
-from ska_theory.network.integrate import EXPLICIT, FlowRun, integrate_flow
+from ska_theory.network import defaults
+from ska_theory.network.integrate import EXPLICIT
+from ska_theory.runs import FlowConfig, RunResult, run
 
 EPILOG = """\
 output (.npz), L = number of layers, G = --grid; no object arrays (loads without allow_pickle):
@@ -37,9 +34,10 @@ output (.npz), L = number of layers, G = --grid; no object arrays (loads without
   message                    ()        the solver's or the failure's message (str)
   W_T0.., b_T0..                       weights (fan_in, fan_out) and biases at t_final
 
-Events are located by the solver on its steps' interpolants (Brent, 4 ε in t): zero crossings of
-each layer's running Tensor Net, and minima of each layer's entropy rate (zeros, - to +, of its time
-derivative, a central difference along the flow). Only explicit methods: implicit ones would need a
+Events: zero crossings of each layer's running Tensor Net and minima of each layer's entropy rate
+(zeros, - to +, of its time derivative). They are detected where the recorded grid (or a solver step
+with no grid time) shows a sign change, and located on the steps' interpolants to 1e-9·T.
+--no-events skips them (empty arrays). Only explicit methods: implicit ones would need a
 dense Jacobian of the whole state (~235k numbers for 784,256,128,64,10). rtol and atol hold for
 every layer in its own RMS norm. The metrics are float64 whatever --dtype (sums accumulated in
 float64); with --dtype float32 every product of the flow is float32 (SciPy keeps its own state in
@@ -55,25 +53,48 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="integrate the continuous SKA flow of the network (SciPy, adaptive) and save its metrics",
         description="Integrate dW_l/dt = -D_{l-1}ᵀ ∇_z H_l / N, db_l/dt = -mean ∇_z H_l (SKA-2 eqs. 2–4, 31) "
         "on [0, T] with an adaptive explicit Runge–Kutta method, and write the per-layer metrics on a "
-        "uniform grid, the solver-located events and the final weights to an .npz.",
+        "uniform grid, the events and the final weights to an .npz.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--T", type=float, required=True, help="end time T (SKA-2's characteristic time: 0.5)")
     p.add_argument(
         "--method",
-        default="DOP853",
-        help=f"explicit Runge–Kutta method: {', '.join(EXPLICIT)} (default: DOP853)",
+        default=defaults.METHOD,
+        help=f"explicit Runge–Kutta method: {', '.join(EXPLICIT)} (default: {defaults.METHOD})",
     )
-    p.add_argument("--rtol", type=float, default=1e-8, help="relative tolerance per layer (default: 1e-8)")
-    p.add_argument("--atol", type=float, default=1e-10, help="absolute tolerance per layer (default: 1e-10)")
-    p.add_argument("--grid", type=int, default=501, metavar="G", help="number of grid times (default: 501)")
+    p.add_argument(
+        "--rtol",
+        type=float,
+        default=defaults.RTOL,
+        help=f"relative tolerance per layer (default: {defaults.RTOL:g})",
+    )
+    p.add_argument(
+        "--atol",
+        type=float,
+        default=defaults.ATOL,
+        help=f"absolute tolerance per layer (default: {defaults.ATOL:g})",
+    )
+    p.add_argument(
+        "--grid",
+        type=int,
+        default=defaults.GRID,
+        metavar="G",
+        help=f"number of grid times (default: {defaults.GRID})",
+    )
+    p.add_argument(
+        "--events",
+        action=argparse.BooleanOptionalAction,
+        default=defaults.EVENTS,
+        help="locate the events (Tensor Net zeros, entropy-rate minima); --no-events leaves their arrays "
+        "empty and costs nothing beyond the grid (default: on)",
+    )
     add_model_options(p)
     add_output_options(p)
-    p.set_defaults(func=run)
+    p.set_defaults(func=run_command)
 
 
-def run_arrays(run: FlowRun) -> dict[str, np.ndarray]:
+def run_arrays(run: RunResult[FlowConfig]) -> dict[str, np.ndarray]:
     """The .npz content of a run: the keys documented in ``--help``."""
     arrays: dict[str, np.ndarray] = {"t": run.t, **run.metrics}
     for name, per_layer in run.events.items():
@@ -91,25 +112,21 @@ def run_arrays(run: FlowRun) -> dict[str, np.ndarray]:
     return arrays
 
 
-def run(args: argparse.Namespace) -> int:
+def run_command(args: argparse.Namespace) -> int:
     check_writable(args.out)
-    dtype = dtype_from_args(args, default=np.float64)
-    dataset, params = model_from_args(args, default_dtype=dtype)
+    config = FlowConfig(
+        **model_fields(args),
+        T=args.T,
+        method=args.method,
+        rtol=args.rtol,
+        atol=args.atol,
+        grid=args.grid,
+        events=args.events,
+    )
     with warnings.catch_warnings():  # a raised float32 tolerance is told in the closing message
         warnings.simplefilter("ignore", UserWarning)
-        result = integrate_flow(
-            params,
-            dataset.X,
-            T=args.T,
-            method=args.method,
-            rtol=args.rtol,
-            atol=args.atol,
-            grid=args.grid,
-            dtype=dtype,
-            progress=not args.quiet,
-        )
-    arrays = run_arrays(result)
-    atomic_write_npz(args.out, arrays)
+        result = run(config, progress=not args.quiet)
+    atomic_write_npz(args.out, run_arrays(result))
     if result.status != "finished":
         print(f"ska-theory: integrate: {result.message}; partial run written to {args.out}", file=sys.stderr)
         return 1

@@ -3,35 +3,22 @@
 Usage in a subcommand module::
 
     p = sub.add_parser(...)
-    add_model_options(p)                       # --layers --data --init-weights --seed --init-scale --dtype
+    add_model_options(p)                  # --layers --data --init-weights --seed --init-scale --dtype
     ...
-    dataset, params = model_from_args(args)    # validated; UsageError (exit 2) naming a bad value
-    dtype = dtype_from_args(args, default=np.float64)
+    config = DiscreteConfig(**model_fields(args), variant=..., eta=..., steps=...)
 
-``params`` are in the chosen dtype; ``dataset.X`` stays float64 (the engines cast it).
+Options left out are passed as None, so the run config fills in its defaults (one place:
+``ska_theory.network.defaults``); the config and the engines validate the values.
 """
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
-import numpy as np
-
-from ska_theory.errors import UsageError
-from ska_theory.network.data import BUNDLED, DEFAULT_DATA, Dataset, load_dataset
-from ska_theory.network.params import (
-    DEFAULT_LAYERS,
-    Params,
-    check_layers,
-    init_params,
-    layer_sizes,
-    load_params,
-)
-
-DTYPES: dict[str, type] = {"float64": np.float64, "float32": np.float32}
-DEFAULT_SEED = 42
-DEFAULT_INIT_SCALE = 0.01
+from ska_theory.network import checks, defaults
+from ska_theory.network.data import BUNDLED
 
 
 def _layer_list(text: str) -> tuple[int, ...]:
@@ -50,14 +37,14 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
         default=None,
         metavar="N0,N1,...",
         help="layer sizes, input size first; must fit the data "
-        f"(default: {','.join(map(str, DEFAULT_LAYERS))}, or those of --init-weights)",
+        f"(default: {','.join(map(str, defaults.LAYERS))}, or those of --init-weights)",
     )
     g.add_argument(
         "--data",
-        default=DEFAULT_DATA,
+        default=defaults.DATA,
         metavar="NAME|FILE.npz",
         help=f"bundled data set ({', '.join(BUNDLED)}: pixels/255) or an .npz with X (N, d) and "
-        f"optional labels (N,) (default: {DEFAULT_DATA})",
+        f"optional labels (N,) (default: {defaults.DATA})",
     )
     g.add_argument(
         "--init-weights",
@@ -68,21 +55,18 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
         "overrides --seed and --init-scale",
     )
     g.add_argument(
-        "--seed",
-        type=int,
-        default=DEFAULT_SEED,
-        help=f"seed of W ~ N(0, s²), b = 0 (default: {DEFAULT_SEED})",
+        "--seed", type=int, default=None, help=f"seed of W ~ N(0, s²), b = 0 (default: {defaults.SEED})"
     )
     g.add_argument(
         "--init-scale",
         type=float,
-        default=DEFAULT_INIT_SCALE,
+        default=None,
         metavar="S",
-        help=f"standard deviation s of the initial weights (default: {DEFAULT_INIT_SCALE})",
+        help=f"standard deviation s of the initial weights (default: {defaults.INIT_SCALE})",
     )
     g.add_argument(
         "--dtype",
-        choices=tuple(DTYPES),
+        choices=tuple(checks.DTYPES),
         default=None,
         help="floating-point type of the whole computation (default: float64 unless the command says)",
     )
@@ -96,30 +80,11 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar on stderr")
 
 
-def dtype_from_args(args: argparse.Namespace, *, default: type = np.float64) -> type:
-    """The --dtype scalar type, or ``default`` when the option was not given."""
-    return DTYPES[args.dtype] if args.dtype is not None else default
-
-
-def model_from_args(args: argparse.Namespace, *, default_dtype: type = np.float64) -> tuple[Dataset, Params]:
-    """Load the data and build the initial parameters (in the --dtype) that fit it; UsageError if not."""
-    dtype = dtype_from_args(args, default=default_dtype)
-    dataset = load_dataset(args.data)
-    if args.init_weights is not None:
-        params = load_params(args.init_weights, dtype=dtype)
-        sizes = layer_sizes(params)
-        if args.layers is not None and tuple(args.layers) != sizes:
-            raise UsageError(
-                f"--layers {','.join(map(str, args.layers))}: differs from --init-weights "
-                f"{str(args.init_weights)!r} ({','.join(map(str, sizes))})"
-            )
-        if sizes[0] != dataset.n_features:
-            raise UsageError(
-                f"--init-weights {str(args.init_weights)!r}: input size {sizes[0]} does not fit the data "
-                f"({dataset.n_features} features)"
-            )
-        return dataset, params
-    if args.seed < 0:
-        raise UsageError(f"--seed {args.seed}: must be >= 0")
-    sizes = check_layers(args.layers if args.layers is not None else DEFAULT_LAYERS, dataset.n_features)
-    return dataset, init_params(sizes, seed=args.seed, scale=args.init_scale, dtype=dtype)
+def model_fields(args: argparse.Namespace) -> dict[str, Any]:
+    """The run-config fields the model options set (None: the config's default)."""
+    fields: dict[str, Any] = {"data": args.data, "layers": args.layers, "dtype": args.dtype}
+    if args.init_weights is not None:  # the file decides; --seed and --init-scale do not apply
+        fields["weights"] = str(args.init_weights)
+    else:
+        fields |= {"seed": args.seed, "scale": args.init_scale}
+    return fields

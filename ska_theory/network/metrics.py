@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from scipy.special import expit
 
@@ -19,6 +21,25 @@ def shannon_entropy_bits(D: np.ndarray) -> float:
     with np.errstate(divide="ignore", invalid="ignore"):
         h = -(np.where(D > 0, D * np.log2(D), 0.0) + np.where(D < 1, (1 - D) * np.log2(1 - D), 0.0))
     return float(h.sum())
+
+
+def shannon_entropy_from_pass(D: np.ndarray, y_one_minus_D: np.ndarray, out: np.ndarray) -> float:
+    """Σ_{n,i} H_b(D) in bits from a pass's D = σ(Z) and y ⊙ (1 - D), y = -Z; ``out`` is scratch.
+
+    With σ(z) = 1/(1 + e^y): H_b(σ(z)) ln 2 = softplus(z) - z σ(z) = -(log σ(z) + y (1 - σ(z))), one log
+    per element. Each element is formed before summing: for z < 0 its two terms cancel to within
+    |z| ε, a rounding error of that element alone, while summing each term over the layer first would
+    lose the digits of their much larger sums. Where σ(z) underflowed to 0 (z < -88 in float32,
+    -745 in float64) H_b < 1e-30 counts as 0.
+    """
+    with np.errstate(divide="ignore"):
+        np.log(D, out=out)
+    out += y_one_minus_D
+    total = float(out.sum(dtype=out.dtype))
+    if not math.isfinite(total):
+        out[D == 0] = 0.0
+        total = float(out.sum(dtype=out.dtype))
+    return -total * INV_LN2
 
 
 def cosine(a: np.ndarray, b: np.ndarray) -> float:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ska_theory.errors import UsageError
-
-DEFAULT_LAYERS: tuple[int, ...] = (784, 256, 128, 64, 10)  # SKA-2 §2.2.1
+from ska_theory.errors import ArgumentError
+from ska_theory.network import defaults
+from ska_theory.network.checks import positive
 
 
 @dataclass(frozen=True)
@@ -29,64 +29,78 @@ def layer_sizes(params: Params) -> tuple[int, ...]:
     return (params[0].W.shape[0], *(lay.W.shape[1] for lay in params))
 
 
-def check_layers(sizes: Sequence[int], n_features: int) -> tuple[int, ...]:
-    """Validate a layer list (input size first) against the data's feature count."""
-    sizes = tuple(int(s) for s in sizes)
+def check_layers(layers: Sequence[int], n_features: int | None = None) -> tuple[int, ...]:
+    """Validate a layer list (input size first), and against the data's feature count when given."""
+    if isinstance(layers, str | bytes) or not hasattr(layers, "__iter__"):
+        raise ArgumentError("layers", layers, "must be a list of layer sizes, input size first")
+    given = tuple(layers)
+    if not all(isinstance(s, int | np.integer) and not isinstance(s, bool) for s in given):
+        raise ArgumentError("layers", given, "sizes must be integers")
+    sizes = tuple(int(s) for s in given)
     if len(sizes) < 2:
-        raise UsageError(f"--layers {','.join(map(str, sizes))}: need the input size and at least one layer")
+        raise ArgumentError("layers", sizes, "need the input size and at least one layer")
     if any(s < 1 for s in sizes):
-        raise UsageError(f"--layers {','.join(map(str, sizes))}: sizes must be positive")
-    if sizes[0] != n_features:
-        raise UsageError(
-            f"--layers {','.join(map(str, sizes))}: input size {sizes[0]} does not fit the data "
-            f"({n_features} features)"
+        raise ArgumentError("layers", sizes, "sizes must be positive")
+    if n_features is not None and sizes[0] != n_features:
+        raise ArgumentError(
+            "layers",
+            sizes,
+            f"input size {sizes[0]} does not fit the data ({n_features} features)",
         )
     return sizes
 
 
-def init_params(sizes: Sequence[int], *, seed: int, scale: float = 0.01, dtype: type = np.float64) -> Params:
+def init_params(
+    layers: Sequence[int],
+    *,
+    seed: int = defaults.SEED,
+    scale: float = defaults.INIT_SCALE,
+    dtype: type = np.float64,
+) -> Params:
     """W_l ~ N(0, scale²) drawn with ``numpy.random.default_rng(seed)`` layer by layer; b_l = 0."""
-    if not (scale > 0 and np.isfinite(scale)):
-        raise UsageError(f"--init-scale {scale}: must be a positive number")
+    scale = positive("scale", scale)
     rng = np.random.default_rng(seed)
     return tuple(
         Layer(
             (rng.standard_normal((fan_in, fan_out)) * scale).astype(dtype),
             np.zeros(fan_out, dtype=dtype),
         )
-        for fan_in, fan_out in itertools.pairwise(sizes)
+        for fan_in, fan_out in itertools.pairwise(layers)
     )
 
 
-def load_params(path: Path, *, dtype: type = np.float64) -> Params:
-    """Read W0..W{L-1} (fan_in, fan_out) and optional b0.. from an ``.npz``; shapes must chain."""
-    if not Path(path).is_file():
-        raise UsageError(f"--init-weights {str(path)!r}: file not found")
+def load_params(weights: Path | str, *, dtype: type = np.float64) -> Params:
+    """Read W0..W{L-1} (fan_in, fan_out) and optional b0.. from an ``.npz``; shapes must chain.
+
+    A bad file is an ArgumentError naming ``weights``.
+    """
+    path = Path(weights)
+
+    def bad(reason: str) -> ArgumentError:
+        return ArgumentError("weights", str(weights), reason)
+
+    if not path.is_file():
+        raise bad("file not found")
     raw = np.load(path)
     n = 0
     while f"W{n}" in raw:
         n += 1
     if n == 0:
-        raise UsageError(
-            f"--init-weights {str(path)!r}: no arrays W0, W1, ... (keys: {', '.join(raw.files)})"
-        )
+        raise bad(f"no arrays W0, W1, ... (keys: {', '.join(raw.files)})")
     layers: list[Layer] = []
     for i in range(n):
         W: np.ndarray = np.asarray(raw[f"W{i}"], dtype=dtype)
         if W.ndim != 2:
-            raise UsageError(f"--init-weights {str(path)!r}: W{i} must be 2-D, got shape {W.shape}")
+            raise bad(f"W{i} must be 2-D, got shape {W.shape}")
         if layers and layers[-1].W.shape[1] != W.shape[0]:
-            raise UsageError(
-                f"--init-weights {str(path)!r}: W{i} shape {W.shape} does not chain with "
-                f"W{i - 1} {layers[-1].W.shape}"
-            )
+            raise bad(f"W{i} shape {W.shape} does not chain with W{i - 1} {layers[-1].W.shape}")
         b: np.ndarray = (
             np.asarray(raw[f"b{i}"], dtype=dtype) if f"b{i}" in raw else np.zeros(W.shape[1], dtype)
         )
         if b.shape != (W.shape[1],):
-            raise UsageError(f"--init-weights {str(path)!r}: b{i} shape {b.shape} != ({W.shape[1]},)")
+            raise bad(f"b{i} shape {b.shape} != ({W.shape[1]},)")
         if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
-            raise UsageError(f"--init-weights {str(path)!r}: layer {i} has non-finite values")
+            raise bad(f"layer {i} has non-finite values")
         layers.append(Layer(W, b))
     return tuple(layers)
 

@@ -1,4 +1,10 @@
-"""On-disk cache of run results, keyed by the config and everything else a result depends on.
+"""On-disk cache of run results, keyed by what a result is computed from, never by a git commit.
+
+The key is the sha256 of the config's identity (its fields, input files by content), the digest of the
+sources a run executes (``ska_theory.network`` and ``ska_theory.runs``, by
+:func:`ska_theory.provenance.package_digest`), the NumPy and SciPy versions and the entry format. A
+commit that touches no numeric source (a README, a claim, a report) keeps every key; an edit of the
+numeric core, committed or not, changes them all.
 
 An entry is ``runs/<kk>/<key>.npz`` (the arrays; no pickle) and ``<key>.json`` beside it (the config,
 the environment and the npz's sha256). The sidecar is written last, so it marks a complete entry; both
@@ -23,17 +29,18 @@ from typing import Any
 import numpy as np
 import scipy
 
-import ska_theory
-from ska_theory.errors import UsageError
+from ska_theory import provenance
+from ska_theory.errors import ArgumentError
 from ska_theory.io import atomic_write_bytes, atomic_write_text, dump_json
-from ska_theory.provenance import git_state
 from ska_theory.runs.config import RunConfig
-from ska_theory.runs.execute import RunResult, run
+from ska_theory.runs.execute import C, RunResult, run
 
 log = logging.getLogger(__name__)
 
 ENV_VAR = "SKA_THEORY_CACHE"
-FORMAT = 1  # bump when the entry layout changes
+FORMAT = 2  # bump when the entry layout changes
+# The packages whose sources a run executes: the numeric core and the run layer.
+SOURCES: tuple[str, ...] = ("ska_theory.network", "ska_theory.runs")
 # Entry files and the temporaries of atomic_write: nothing else under runs/ is touched.
 _OURS = re.compile(r"[0-9a-f]{64}\.(npz|json)|\.[0-9a-f]{64}\.(npz|json)\..*\.tmp")
 
@@ -43,23 +50,12 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get(ENV_VAR) or Path.home() / ".cache" / "ska-theory").expanduser()
 
 
-def _source_digest() -> str:
-    """sha256 of the package's Python sources, so uncommitted edits also change the key."""
-    root = Path(ska_theory.__file__).parent
-    h = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
-        h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
-
-
 @cache
 def environment() -> dict[str, Any]:
-    """What a result depends on besides its config: this code and the numeric libraries."""
+    """What a result depends on besides its config: the numeric sources and libraries, the format."""
     return {
         "format": FORMAT,
-        "ska_theory": ska_theory.__version__,
-        "commit": git_state()["commit"],
-        "source_sha256": _source_digest(),
+        "sources": provenance.package_digest(SOURCES),
         "numpy": np.__version__,
         "scipy": scipy.__version__,
     }
@@ -111,7 +107,7 @@ class Cache:
         base = self.runs / key[:2] / key
         return base.with_suffix(".npz"), base.with_suffix(".json")
 
-    def load(self, config: RunConfig) -> RunResult | None:
+    def load(self, config: C) -> RunResult[C] | None:
         """The cached result of ``config``, or None (absent, or corrupt: then the entry is removed)."""
         key = cache_key(config)
         npz, sidecar = self.paths(key)
@@ -134,7 +130,7 @@ class Cache:
             npz.unlink(missing_ok=True)
             return None
 
-    def store(self, result: RunResult, *, seconds: float | None = None) -> Path:
+    def store(self, result: RunResult[Any], *, seconds: float | None = None) -> Path:
         """Write the entry of ``result`` (npz, then sidecar); on any error neither file is left."""
         key = cache_key(result.config)
         npz, sidecar = self.paths(key)
@@ -159,13 +155,15 @@ class Cache:
         return npz
 
     def ensure(self) -> None:
-        """Create the cache directory; a UsageError naming it when that is impossible."""
+        """Create the cache directory; an ArgumentError naming ``cache_dir`` when that is impossible."""
         try:
             self.runs.mkdir(parents=True, exist_ok=True)
         except OSError as e:
-            raise UsageError(f"cache directory {str(self.root)!r}: cannot create ({e.strerror})") from e
+            raise ArgumentError(
+                "cache_dir", str(self.root), f"cannot create the cache directory ({e.strerror})"
+            ) from e
         if not os.access(self.runs, os.W_OK):
-            raise UsageError(f"cache directory {str(self.root)!r} is not writable")
+            raise ArgumentError("cache_dir", str(self.root), "the cache directory is not writable")
 
     def _files(self) -> list[Path]:
         if not self.runs.is_dir():
@@ -199,8 +197,8 @@ class Cache:
 
 
 def cached_run(
-    config: RunConfig, cache: Cache | None = None, use_cache: bool = True, *, progress: bool = False
-) -> RunResult:
+    config: C, cache: Cache | None = None, use_cache: bool = True, *, progress: bool = False
+) -> RunResult[C]:
     """:func:`run` through the cache: load the entry if there is a sound one, else compute and store it."""
     if not use_cache:
         return run(config, progress=progress)

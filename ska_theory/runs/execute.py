@@ -1,22 +1,32 @@
-"""One run: the engine called on a :class:`RunConfig`, and its result as plain numpy arrays."""
+"""One run: the engine called on a run config, and its result as plain numpy arrays.
+
+:func:`run` is the one path from a config to the engines: the CLI (``ska-theory discrete``,
+``ska-theory integrate``), sweeps and the studies all call it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Generic, TypeVar
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ska_theory.errors import UsageError
+from ska_theory.errors import ArgumentError
+from ska_theory.network import checks
 from ska_theory.network.data import load_dataset
+from ska_theory.network.discrete import DiscreteRun, run_discrete
+from ska_theory.network.integrate import FlowRun, integrate_flow
 from ska_theory.network.params import Layer, Params, check_layers, init_params, layer_sizes, load_params
-from ska_theory.runs.config import RunConfig, file_sha256
+from ska_theory.runs.config import DiscreteConfig, FlowConfig, RunConfig, file_sha256
+
+C = TypeVar("C", bound=RunConfig)
 
 
 @dataclass(frozen=True, eq=False)
-class RunResult:
+class RunResult(Generic[C]):
     """What a run produced: per-layer metric histories on ``t``, flow events, final parameters.
 
     ``metrics[name]`` has shape (L, n_cols), its columns at :meth:`times` ``(name)``; discrete runs
@@ -27,18 +37,44 @@ class RunResult:
     ``failed``, with the integrator's ``message``.
     """
 
-    config: RunConfig
+    config: C
     t: np.ndarray
-    t_state: np.ndarray | None
     metrics: Mapping[str, np.ndarray]
-    events: Mapping[str, tuple[np.ndarray, ...]]
     params: Params
-    output_mean: np.ndarray | None
-    nfev: int | None
-    n_steps: int | None
-    t_final: float | None
-    status: str
-    message: str
+    status: str = "finished"
+    message: str = ""
+    t_state: np.ndarray | None = None
+    events: Mapping[str, tuple[np.ndarray, ...]] = field(default_factory=dict)
+    output_mean: np.ndarray | None = None
+    nfev: int | None = None
+    n_steps: int | None = None
+    t_final: float | None = None
+
+    @classmethod
+    def of_discrete(cls, config: C, d: DiscreteRun) -> RunResult[C]:
+        return cls(
+            config=config,
+            t=d.t,
+            t_state=d.t_state,
+            metrics=d.metrics,
+            params=d.params,
+            output_mean=d.output_mean,
+        )
+
+    @classmethod
+    def of_flow(cls, config: C, f: FlowRun) -> RunResult[C]:
+        return cls(
+            config=config,
+            t=f.t,
+            metrics=f.metrics,
+            params=f.params,
+            status=str(f.status),
+            message=f.message,
+            events={name: tuple(per_layer) for name, per_layer in f.events.items()},
+            nfev=int(f.nfev),
+            n_steps=int(f.n_steps),
+            t_final=float(f.t_final),
+        )
 
     def arrays(self) -> dict[str, np.ndarray]:
         """Flat name -> array form (``.npz`` keys), the inverse of :meth:`from_arrays`."""
@@ -67,7 +103,7 @@ class RunResult:
         return out
 
     @classmethod
-    def from_arrays(cls, config: RunConfig, arrays: Mapping[str, np.ndarray]) -> RunResult:
+    def from_arrays(cls, config: C, arrays: Mapping[str, np.ndarray]) -> RunResult[C]:
         metrics: dict[str, np.ndarray] = {}
         events: dict[str, dict[int, np.ndarray]] = {}
         weights: dict[str, np.ndarray] = {}
@@ -81,14 +117,13 @@ class RunResult:
             elif group == "params":
                 weights[name] = value
         n_layers = len(weights) // 2
-        params = tuple(Layer(weights[f"W{i}"], weights[f"b{i}"]) for i in range(n_layers))
         return cls(
             config=config,
             t=arrays["t"],
             t_state=arrays.get("t_state"),
             metrics=metrics,
             events={name: tuple(per[i] for i in range(len(per))) for name, per in events.items()},
-            params=params,
+            params=tuple(Layer(weights[f"W{i}"], weights[f"b{i}"]) for i in range(n_layers)),
             output_mean=arrays.get("output_mean"),
             nfev=int(arrays["nfev"]) if "nfev" in arrays else None,
             n_steps=int(arrays["n_steps"]) if "n_steps" in arrays else None,
@@ -103,7 +138,7 @@ class RunResult:
             return self.t_state
         return self.t
 
-    def identical(self, other: RunResult) -> bool:
+    def identical(self, other: RunResult[RunConfig]) -> bool:
         """Same config and the same arrays bit for bit (dtype, shape and bytes)."""
         a, b = self.arrays(), other.arrays()
         return (
@@ -119,7 +154,7 @@ class RunResult:
 def _unchanged(name: str, path: str, digest: str | None) -> Path:
     """The input file, after checking it still has the content the config was made with."""
     if digest is not None and (not Path(path).is_file() or file_sha256(Path(path)) != digest):
-        raise UsageError(f"{name}={path!r}: file changed or missing since the config was made")
+        raise ArgumentError(name, path, "file changed or missing since the config was made")
     return Path(path)
 
 
@@ -131,29 +166,27 @@ def prepare(config: RunConfig) -> tuple[Params, np.ndarray]:
         else str(_unchanged("data", config.data, config.data_sha256))
     )
     dataset = load_dataset(data)
-    sizes = check_layers(config.layers or (), dataset.n_features)
     if config.weights is not None:
         params0 = load_params(_unchanged("weights", config.weights, config.weights_sha256))
-        if layer_sizes(params0) != sizes:
-            raise UsageError(
-                f"layers={list(sizes)}: the weights file {config.weights!r} has layers "
-                f"{list(layer_sizes(params0))}"
+        if layer_sizes(params0)[0] != dataset.n_features:
+            raise ArgumentError(
+                "weights",
+                config.weights,
+                f"input size {layer_sizes(params0)[0]} does not fit the data ({dataset.n_features} features)",
             )
     else:
         assert config.seed is not None and config.scale is not None  # filled in by RunConfig
+        sizes = check_layers(config.layers or (), dataset.n_features)
         params0 = init_params(sizes, seed=config.seed, scale=config.scale)
     return params0, dataset.X * config.input_scale
 
 
-def run(config: RunConfig, *, progress: bool = False) -> RunResult:
-    """Run the engine ``config.kind`` names; BLAS is held to one thread so any process gives the same bits."""
+def run(config: C, *, progress: bool = False) -> RunResult[C]:
+    """Run the engine of the config's kind; BLAS held to one thread, so any process gives the same bits."""
     params0, X = prepare(config)
-    dtype = np.dtype(config.dtype or "float64").type
+    dtype = checks.DTYPES[str(config.dtype)]
     with threadpool_limits(limits=1, user_api="blas"):
-        if config.kind == "discrete":
-            from ska_theory.network.discrete import run_discrete
-
-            assert config.variant is not None and config.eta is not None and config.steps is not None
+        if isinstance(config, DiscreteConfig):
             d = run_discrete(
                 params0,
                 X,
@@ -163,23 +196,8 @@ def run(config: RunConfig, *, progress: bool = False) -> RunResult:
                 dtype=dtype,
                 progress=progress,
             )
-            return RunResult(
-                config,
-                d.t,
-                d.t_state,
-                d.metrics,
-                {},
-                d.params,
-                d.output_mean,
-                None,
-                None,
-                None,
-                "finished",
-                "",
-            )
-        from ska_theory.network.integrate import integrate_flow
-
-        assert config.T and config.method and config.rtol and config.atol and config.grid
+            return RunResult.of_discrete(config, d)
+        assert isinstance(config, FlowConfig)
         f = integrate_flow(
             params0,
             X,
@@ -190,19 +208,6 @@ def run(config: RunConfig, *, progress: bool = False) -> RunResult:
             grid=config.grid,
             dtype=dtype,
             progress=progress,
+            events=config.events,
         )
-        events = {name: tuple(per_layer) for name, per_layer in f.events.items()}
-        return RunResult(
-            config,
-            f.t,
-            None,
-            f.metrics,
-            events,
-            f.params,
-            None,
-            int(f.nfev),
-            int(f.n_steps),
-            float(f.t_final),
-            str(f.status),
-            f.message,
-        )
+        return RunResult.of_flow(config, f)

@@ -4,7 +4,7 @@ Schema (``sims/example.toml`` is a worked example)::
 
     name = "example"            # optional, default: the file name
     description = "..."         # optional
-    [base]                      # fields shared by every run (RunConfig fields)
+    [base]                      # fields shared by every run (DiscreteConfig/FlowConfig fields)
     kind = "discrete"
     eta = 0.01
     [grid]                      # optional: the Cartesian product of these value lists
@@ -34,7 +34,8 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
-from ska_theory.errors import UsageError
+from ska_theory.errors import ArgumentError, InputError
+from ska_theory.network import checks
 from ska_theory.network.data import BUNDLED
 from ska_theory.runs.cache import Cache, cache_key, environment
 from ska_theory.runs.config import RunConfig
@@ -57,7 +58,7 @@ class SweepItem:
 
     config: RunConfig
     key: str
-    result: RunResult
+    result: RunResult[RunConfig]
     cached: bool
     seconds: float
 
@@ -65,7 +66,7 @@ class SweepItem:
 def _table(doc: Mapping[str, Any], name: str) -> dict[str, Any]:
     value = doc.get(name, {})
     if not isinstance(value, dict):
-        raise UsageError(f"[{name}] must be a table, got {value!r}")
+        raise InputError(f"[{name}] must be a table, got {value!r}")
     return dict(value)
 
 
@@ -84,11 +85,11 @@ def expand(
     """(where, values) of every run: each case (or none) times each grid point, in file order."""
     for name, values in grid.items():
         if not isinstance(values, list) or not values:
-            raise UsageError(f"[grid] {name} = {values!r}: must be a non-empty list of values")
+            raise InputError(f"[grid] {name} = {values!r}: must be a non-empty list of values")
     for i, case in enumerate(cases or [{}]):
         clash = sorted(set(case) & set(grid))
         if clash:
-            raise UsageError(f"[[cases]] #{i + 1}: field {clash[0]!r} is also in [grid]")
+            raise InputError(f"[[cases]] #{i + 1}: field {clash[0]!r} is also in [grid]")
         for point in itertools.product(*grid.values()):
             chosen = dict(zip(grid, point, strict=True))
             where = ", ".join(f"{k}={v!r}" for k, v in chosen.items())
@@ -98,33 +99,33 @@ def expand(
 
 
 def load_sweep(path: Path) -> Sweep:
-    """Parse and validate a sweep file; every error is a UsageError starting with the file name."""
+    """Parse and validate a sweep file; every error is an InputError starting with the file name."""
     path = Path(path)
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise UsageError(f"{path}: file not found") from None
+        raise InputError(f"{path}: file not found") from None
     except (OSError, UnicodeDecodeError) as e:
-        raise UsageError(f"{path}: cannot read ({e})") from e
+        raise InputError(f"{path}: cannot read ({e})") from e
     except tomllib.TOMLDecodeError as e:
-        raise UsageError(f"{path}: invalid TOML: {e}") from e
+        raise InputError(f"{path}: invalid TOML: {e}") from e
     try:
         for key in doc:
             if key not in TOP_LEVEL:
-                raise UsageError(f"unknown top-level key {key!r} (known: {', '.join(TOP_LEVEL)})")
+                raise InputError(f"unknown top-level key {key!r} (known: {', '.join(TOP_LEVEL)})")
         base = _table(doc, "base")
         grid = _table(doc, "grid")
         cases = doc.get("cases", [])
         if not isinstance(cases, list) or not all(isinstance(c, dict) for c in cases):
-            raise UsageError("cases must be an array of tables ([[cases]])")
+            raise InputError("cases must be an array of tables ([[cases]])")
         configs = []
         for where, values in expand(base, grid, cases):
             try:
                 configs.append(RunConfig.from_mapping(_resolve_paths(values, path.parent)))
-            except UsageError as e:
-                raise UsageError(f"{where or 'base'}: {e}") from e
-    except UsageError as e:
-        raise UsageError(f"{path}: {e}") from e
+            except ValueError as e:  # ArgumentError or InputError: the field's own message
+                raise InputError(f"{where or 'base'}: {e}") from e
+    except InputError as e:
+        raise InputError(f"{path}: {e}") from e
     name, description = doc.get("name", path.stem), doc.get("description", "")
     return Sweep(str(name), str(description), tuple(configs))
 
@@ -143,7 +144,7 @@ def _check_worker(env: Mapping[str, Any]) -> None:
     ours = environment()
     if dict(env) != ours:
         diff = ", ".join(f"{k}: {env.get(k)!r} here {ours[k]!r}" for k in ours if env.get(k) != ours[k])
-        raise UsageError(f"a worker runs different code or libraries ({diff}); its results would not match")
+        raise InputError(f"a worker runs different code or libraries ({diff}); its results would not match")
 
 
 def _local(configs: list[RunConfig], jobs: int) -> Iterator[Computed]:
@@ -164,11 +165,13 @@ def _dask(configs: list[RunConfig], address: str) -> Iterator[Computed]:
     try:
         from dask.distributed import Client, as_completed
     except ImportError as e:
-        raise UsageError("--scheduler needs the dask extra: pip install 'ska-theory[dask]'") from e
+        raise ArgumentError(
+            "scheduler", address, "needs the dask extra: pip install 'ska-theory[dask]'"
+        ) from e
     try:
         client = Client(address, timeout=CONNECT_TIMEOUT)
     except (OSError, TimeoutError, ValueError) as e:
-        raise UsageError(f"--scheduler {address!r}: cannot connect ({e})") from e
+        raise ArgumentError("scheduler", address, f"cannot connect ({e})") from e
     with client:
         futures = [client.submit(_compute, i, c, pure=False) for i, c in enumerate(configs)]
         for fut in as_completed(futures):
@@ -189,8 +192,8 @@ def sweep(
     ``jobs``: local worker processes (default: one per CPU, at most one per run to compute);
     ``scheduler``: a Dask scheduler address instead. Equal configs are computed once.
     """
-    if jobs is not None and jobs < 1:
-        raise UsageError(f"--jobs {jobs}: must be at least 1")
+    if jobs is not None:
+        checks.integer("jobs", jobs, 1)
     cache = cache or Cache.default()
     if use_cache:
         cache.ensure()
@@ -230,12 +233,13 @@ def sweep(
 def summary_table(items: Sequence[SweepItem]) -> str:
     """One line per run: the fields that vary across the sweep, key prefix, cached/computed, seconds."""
     dicts = [it.config.to_dict() for it in items]
-    varying = [f for f in dicts[0] if any(d[f] != dicts[0][f] for d in dicts)] if dicts else []
+    names = list(dict.fromkeys(f for d in dicts for f in d))  # both kinds' fields, first seen first
+    varying = [f for f in names if any(d.get(f) != dicts[0].get(f) for d in dicts)]
     shown = varying or ["kind"]
     rows = [
         (
             str(n),
-            " ".join(f"{f}={_short(d[f])}" for f in shown if d[f] is not None),
+            " ".join(f"{f}={_short(d[f])}" for f in shown if d.get(f) is not None),
             it.key[:12],
             "cached" if it.cached else "computed",
             f"{it.seconds:.2f}",

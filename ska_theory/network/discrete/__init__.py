@@ -10,17 +10,15 @@ from typing import Literal
 
 import numpy as np
 
-from ska_theory.errors import UsageError
+from ska_theory.network import checks
 from ska_theory.network.discrete.base import METRICS, DiscreteRun, DiscreteSKA
 from ska_theory.network.discrete.paper import PaperSKA
 from ska_theory.network.discrete.reference_code import ReferenceCodeSKA
 from ska_theory.network.params import Params
 
 VARIANTS: dict[str, type[DiscreteSKA]] = {"paper": PaperSKA, "reference-code": ReferenceCodeSKA}
-# The authors' implementation ran in float32 (PyTorch default); the paper's Euler scheme defaults to float64.
-DEFAULT_DTYPE: dict[str, type] = {"paper": np.float64, "reference-code": np.float32}
 
-__all__ = ["DEFAULT_DTYPE", "METRICS", "VARIANTS", "DiscreteRun", "run_discrete"]
+__all__ = ["METRICS", "VARIANTS", "DiscreteRun", "run_discrete"]
 
 
 def run_discrete(
@@ -37,9 +35,8 @@ def run_discrete(
 
     Computes in ``dtype`` (float32 or float64) throughout; every array of the result has that dtype.
     ``paper``: K updates, K+1 passes; ``reference-code``: K passes, K-1 updates (the authors' loop).
-    Raises UsageError naming the value for η <= 0 or non-finite, K < 2, an unknown variant or dtype,
-    or X that does not fit ``params0``.
+    Raises ArgumentError (a ValueError) naming ``eta`` (<= 0 or non-finite), ``steps`` (< 2),
+    ``variant``, ``dtype``, or ``X`` (non-finite, or not fitting ``params0``).
     """
-    if variant not in VARIANTS:
-        raise UsageError(f"variant {variant!r}: must be one of {', '.join(VARIANTS)}")
+    checks.choice("variant", variant, VARIANTS)
     return VARIANTS[variant](params0, X, eta=eta, steps=steps, dtype=dtype).run(progress=progress)

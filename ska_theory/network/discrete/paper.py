@@ -9,25 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-import numpy as np
-
-from ska_theory.network.discrete.base import DiscreteSKA, ForwardPass, sample_mean
-from ska_theory.network.metrics import entropy_gradient_z
-from ska_theory.network.params import Layer, Params
-
-
-def velocity_from_pass(X: np.ndarray, now: ForwardPass) -> Params:
-    """dW_l/dt = -D_{l-1}ᵀ G_l / N, db_l/dt = -mean_n G_l (SKA-2 eqs. 3–4) from a pass already made.
-
-    Equals :func:`ska_theory.network.velocity.velocity` (tested) without a second forward pass.
-    """
-    n = X.shape[0]
-    inputs = [X, *now.Ds[:-1]]
-    out = []
-    for Z, D, inp in zip(now.Zs, now.Ds, inputs, strict=True):
-        G = entropy_gradient_z(Z, D)
-        out.append(Layer(-(inp.T @ G) / n, -sample_mean(G)))
-    return tuple(out)
+from ska_theory.network.discrete.base import DiscreteSKA
 
 
 class PaperSKA(DiscreteSKA):
@@ -40,10 +22,12 @@ class PaperSKA(DiscreteSKA):
     def n_passes(self) -> int:
         return self.steps + 1
 
-    def update(self, k: int, params: Params, now: ForwardPass, prev: ForwardPass | None) -> Params:
+    def update(self, k: int) -> None:
+        """dW_l/dt = -D_{l-1}ᵀ G_l / N, db_l/dt = -Σ_n G_l / N with G = ∇_z H = -(1/ln2) Z D(1-D)
+        (SKA-2 eqs. 3–4): W += η/(N ln2) D_{l-1}ᵀ Z D(1-D), i.e. -W += α D_{l-1}ᵀ S (S = -Z D(1-D)),
+        with the pass's own inputs."""
         if k == self.steps:  # the last pass only measures W_K
-            return params
-        v = velocity_from_pass(self.X, now)
-        return tuple(
-            Layer(lay.W + self.lr * dv.W, lay.b + self.lr * dv.b) for lay, dv in zip(params, v, strict=True)
-        )
+            return
+        g = k % 2
+        for i, buf in enumerate(self.buf):
+            self.add_update(i, self.layer_input(i, g), buf.S)

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from ska_theory.network.discrete.base import DiscreteSKA, ForwardPass, sample_mean
-from ska_theory.network.metrics import INV_LN2
-from ska_theory.network.params import Layer, Params
+import numpy as np
+
+from ska_theory.network.discrete.base import DiscreteSKA
 
 
 class ReferenceCodeSKA(DiscreteSKA):
-    """The authors' ``ska_update`` loop, operation for operation (their float32 when dtype is float32)."""
+    """The authors' ``ska_update`` loop (their float32 when dtype is float32)."""
 
     variant: ClassVar[str] = "reference-code"
     weight_fro_columns: ClassVar[Literal["state", "step"]] = "step"
@@ -30,18 +30,13 @@ class ReferenceCodeSKA(DiscreteSKA):
     def n_passes(self) -> int:
         return self.steps
 
-    def update(self, k: int, params: Params, now: ForwardPass, prev: ForwardPass | None) -> Params:
-        if prev is None:  # their loop updates only from the second pass on
-            return params
-        # A dtype constant: NumPy 2 would promote float32 arrays times the float64 -1/np.log(2).
-        minus_inv_ln2 = self.dtype(-INV_LN2)
-        n = self.X.shape[0]
-        out = []
-        for i, lay in enumerate(params):
-            Z, D = now.Zs[i], now.Ds[i]
-            delta_D = D - prev.Ds[i]
-            prev_output = self.X if i == 0 else prev.Ds[i - 1]  # the previous pass's activations
-            gradient = minus_inv_ln2 * (Z * (D * (1 - D)) + delta_D)
-            dW = prev_output.T @ gradient / n
-            out.append(Layer(lay.W - self.lr * dW, lay.b - self.lr * sample_mean(gradient)))
-        return tuple(out)
+    def update(self, k: int) -> None:
+        """Their W -= η D_{l-1}(k-1)ᵀ gradient / N, b -= η mean_n gradient, with gradient
+        -(1/ln2)(Z D(1-D) + ΔD): -W += α D_{l-1}(k-1)ᵀ (S - ΔD) with S = -Z D(1-D), α = η/(N ln2).
+        ΔD is in the dD buffers (record_step put it there)."""
+        if k == 0:  # their loop updates only from the second pass on
+            return
+        previous = 1 - k % 2
+        for i, buf in enumerate(self.buf):
+            np.subtract(buf.S, buf.dD, out=buf.dD)
+            self.add_update(i, self.layer_input(i, previous), buf.dD)
