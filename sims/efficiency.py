@@ -148,10 +148,10 @@ def memory(ctx: Context) -> Outcome:
             f"{METHODS[worst]}: measured {measured[worst]} bytes against {accounted[worst]} counted",
             Evidence(figures=json_safe(figures)),
         )
-    return _memory_outcome(accounted, measured, shared, figures)
+    return memory_outcome(accounted, measured, shared, figures)
 
 
-def _memory_outcome(
+def memory_outcome(
     accounted: dict[str, int], measured: dict[str, int], shared: int, figures: dict[str, Any]
 ) -> Outcome:
     bp, ska, au = accounted["backprop"], accounted["ska"], accounted["authors"]
@@ -286,10 +286,10 @@ def parallel_layers(ctx: Context) -> Outcome:
     data = load_dataset()
     sizes = layer_sizes(load_params(weights_path()))
     nums = parallel_numbers(sizes, data.X.shape[0])
-    return _parallel_outcome(nums, sizes)
+    return parallel_outcome(nums, sizes)
 
 
-def _parallel_outcome(nums: dict[str, Any], sizes: tuple[int, ...]) -> Outcome:
+def parallel_outcome(nums: dict[str, Any], sizes: tuple[int, ...]) -> Outcome:
     ska, bp = nums["ska"], nums["backprop"]
     span_ratio = ska["critical_path_flops"] / bp["critical_path_flops"]
     work_ratio = ska["work_flops"] / bp["work_flops"]
