@@ -122,6 +122,7 @@ def test_memory_verdict_moves_with_the_shapes():
             "labels_bytes": 0,
             "ska_with_whole_gradient_array_bytes": acc["ska"],
             "layers": sizes,
+            "dtype": "float32",
         }
         return efficiency.memory_outcome(acc, acc, 0, figs).verdict
 
@@ -167,7 +168,7 @@ def test_equal_layers_pipeline_l_fold():
 
 
 def test_parallel_verdict_on_the_paper_network_and_its_move():
-    o = efficiency.parallel_outcome(efficiency.parallel_numbers(PAPER, 1000), PAPER)
+    o = efficiency.parallel_outcome(efficiency.parallel_numbers(PAPER, 1000), PAPER, 1000)
     figs = o.evidence.figures
     ska, bp = costs.task_graph("ska", PAPER, 1000), costs.task_graph("backprop", PAPER, 1000)
     ratio = costs.critical_path(ska).weight / costs.critical_path(bp).weight
@@ -176,5 +177,5 @@ def test_parallel_verdict_on_the_paper_network_and_its_move():
     assert not problems(efficiency.parallel_layers, o)
     # One layer: SKA's update carries the ∇_z H product backpropagation's output error does not need, and
     # there is nothing to overlap, so its critical path is longer: no parallel gain.
-    one = efficiency.parallel_outcome(efficiency.parallel_numbers((784, 10), 1000), (784, 10))
+    one = efficiency.parallel_outcome(efficiency.parallel_numbers((784, 10), 1000), (784, 10), 1000)
     assert one.verdict is Verdict.FAILS
