@@ -46,6 +46,17 @@ class Problem:
         return tuple(out)
 
 
+def observables(problem: Problem, theta: np.ndarray) -> np.ndarray:
+    """The loss and ‖Z_l‖_F of every layer, by a forward pass only."""
+    inp, norms = problem.X, []
+    for lay in problem.unpack(theta):
+        z = inp @ lay.W + lay.b
+        norms.append(np.linalg.norm(z))
+        inp = expit(z)
+    loss = float(np.sum(np.logaddexp(0.0, z) - problem.Y * z) / problem.X.shape[0])
+    return np.array([loss, *norms])
+
+
 def loss_gradient(problem: Problem, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(∇L(θ) flat, observables: loss then ‖Z_l‖_F per layer) by one forward and one backward pass."""
     params = problem.unpack(theta)
@@ -96,7 +107,7 @@ def gradient_flow(
     def rhs(t: float, y: np.ndarray) -> np.ndarray:
         return -loss_gradient(problem, y)[0]
 
-    return record_on_grid(rhs, theta0, T, grid, lambda y: loss_gradient(problem, y)[1], rtol, atol)
+    return record_on_grid(rhs, theta0, T, grid, lambda y: observables(problem, y), rtol, atol)
 
 
 def record_on_grid(

@@ -72,6 +72,11 @@ def test_loss_gradient_matches_finite_differences():
         assert grad[i] == pytest.approx((loss(theta + e) - loss(theta - e)) / (2 * h), rel=1e-5, abs=1e-9)
 
 
+def test_observables_are_those_of_the_gradient_pass():
+    p, theta = _problem()
+    np.testing.assert_allclose(gd.observables(p, theta), gd.loss_gradient(p, theta)[1], rtol=1e-14)
+
+
 def test_record_on_grid_follows_an_exact_solution():
     traj = gd.record_on_grid(lambda t, y: -2 * y, np.array([1.0, 3.0]), 1.0, 11, lambda y: y, 1e-10, 1e-12)
     np.testing.assert_allclose(traj.values, np.outer([1.0, 3.0], np.exp(-2 * traj.t)), rtol=1e-8)
