@@ -46,8 +46,15 @@ from ska_theory.runs.execute import RunResult, prepare
 
 from . import _gradient_descent as gd
 from ._analysis import convergence_order, json_safe, relative_sup_error
-from ._runs import discrete, discrete_spec, prefetch, reference_flow, reference_flow_spec, weights_path
-from .time_invariance import configs
+from ._runs import prefetch, weights_path
+from ._starts import (
+    discrete_of,
+    flow_of,
+    invariance_configs,
+    prefetch_starts,
+    starts,
+    with_seeds,
+)
 
 CLAIMS: list[Claim] = []
 
@@ -67,16 +74,6 @@ SKA_RUN = "SKA (paper variant)"
 PAPER_NETWORK_GD = "paper's network 784-256-128-64-10"  # full mode: backpropagation from the authors' weights
 
 
-def invariance_configs(ctx: Context) -> list[tuple[float, int]]:
-    """The time-invariance study's (η, K) whose product is exactly 0.5 (the runs it has already made)."""
-    return [(eta, K) for eta, K in configs(ctx) if math.isclose(eta * K, PAPER_T)]
-
-
-def shared_runs(ctx: Context) -> list[dict[str, Any]]:
-    """The runs these claims read: the reference flow and the paper variant at every η·K = 0.5."""
-    return [reference_flow_spec(), *(discrete_spec("paper", eta, K) for eta, K in invariance_configs(ctx))]
-
-
 def _drop(values: np.ndarray) -> np.ndarray:
     """Observables with the first row (a loss or an entropy) taken relative to its start."""
     out = values.copy()
@@ -89,19 +86,15 @@ def trajectory_distance(t: np.ndarray, y: np.ndarray, t_ref: np.ndarray, y_ref: 
     return max(relative_sup_error(t, y[i], t_ref, y_ref[i]) for i in range(len(y)))
 
 
-def ska_distances(ctx: Context) -> dict[float, float]:
+def ska_distances(f: RunResult, runs: dict[float, tuple[int, RunResult]]) -> dict[float, float]:
     """η -> distance of the paper variant from the flow: entropy drop and ‖Z_l‖_F of every layer."""
-    f = reference_flow(ctx)
-    ref = np.vstack(
-        [(f.metrics["shannon_entropy"] - f.metrics["shannon_entropy"][:, :1]), f.metrics["z_fro"]]
-    )
+    H_f = f.metrics["shannon_entropy"]
+    ref = np.vstack([H_f - H_f[:, :1], f.metrics["z_fro"]])
     out = {}
-    for eta, K in invariance_configs(ctx):
-        d = discrete("paper", eta, K, ctx)
+    for eta, (_, d) in runs.items():
         H = d.metrics["shannon_entropy"]
-        y = np.vstack([H - H[:, :1], d.metrics["z_fro"]])
         assert d.t_state is not None
-        out[eta] = trajectory_distance(d.t_state, y, f.t, ref)
+        out[eta] = trajectory_distance(d.t_state, np.vstack([H - H[:, :1], d.metrics["z_fro"]]), f.t, ref)
     return out
 
 
@@ -182,22 +175,42 @@ def order_figure(dist: dict[str, dict[float, float]], orders: dict[str, float]) 
     into=CLAIMS,
 )
 def continuous_process(ctx: Context) -> Outcome:
+    chosen = prefetch_starts(ctx)
     cfgs = invariance_configs(ctx)
-    prefetch(shared_runs(ctx), ctx)
-    dist = {SKA_RUN: ska_distances(ctx)}
+    gd_dist: dict[str, dict[float, float]] = {}
     with threadpool_limits(limits=1, user_api="blas"):
         for name, (problem, theta0) in gd_problems(ctx).items():
-            dist[f"gradient descent, {name}"] = gd_distances(problem, theta0, cfgs)
-    return continuous_outcome(dist, [eta for eta, _ in cfgs])
+            gd_dist[f"gradient descent, {name}"] = gd_distances(problem, theta0, cfgs)
+    verdicts: dict[str, Verdict] = {}
+    numbers: dict[str, Any] = {}
+    authors: dict[float, float] = {}
+    for st in chosen:
+        ska = ska_distances(flow_of(st, ctx), discrete_of(st, ctx))
+        etas = list(ska)  # the seeds run only the quick (η, K): compared on those
+        controls = {k: {e: d[e] for e in etas} for k, d in gd_dist.items()}
+        rule = continuous_rule({SKA_RUN: ska, **controls}, etas)
+        verdicts[st.name] = Verdict.NOT_SUPPORTED if rule["same"] else Verdict.SUPPORTED
+        numbers[st.name] = {"ska_order": rule["orders"][SKA_RUN], "largest_gap": rule["worst_gap"]}
+        authors = authors or ska
+    o = continuous_outcome({SKA_RUN: authors, **gd_dist}, [eta for eta, _ in cfgs])
+    return with_seeds(o, verdicts, numbers)
 
 
-def continuous_outcome(dist: dict[str, dict[float, float]], etas: list[float]) -> Outcome:
-    """Not supported when every control converges to its own flow at SKA's observed order (within tol)."""
+def continuous_rule(dist: dict[str, dict[float, float]], etas: list[float]) -> dict[str, Any]:
+    """Observed orders, their gaps to SKA's, whether every distance shrinks with η, and the decision."""
     orders = {k: convergence_order(etas, [d[e] for e in etas]) for k, d in dist.items()}
     gaps = {k: abs(p - orders[SKA_RUN]) for k, p in orders.items() if k != SKA_RUN}
     shrinking = {k: all(d[a] > d[b] for a, b in itertools.pairwise(etas)) for k, d in dist.items()}
     worst_gap = max(gaps.values())
     same = worst_gap <= ORDER_TOLERANCE and all(shrinking.values())
+    return {"orders": orders, "gaps": gaps, "shrinking": shrinking, "worst_gap": worst_gap, "same": same}
+
+
+def continuous_outcome(dist: dict[str, dict[float, float]], etas: list[float]) -> Outcome:
+    """Not supported when every control converges to its own flow at SKA's observed order (within tol)."""
+    rule = continuous_rule(dist, etas)
+    orders, gaps, shrinking, worst_gap = rule["orders"], rule["gaps"], rule["shrinking"], rule["worst_gap"]
+    same = rule["same"]
     gd_orders = ", ".join(f"{orders[k]:.2f} ({k.removeprefix('gradient descent, ')})" for k in gaps)
     figures = {
         "etas": etas,
@@ -364,11 +377,29 @@ def residence_figure(f: RunResult, by_horizon: dict[str, list[float]]) -> Figure
     into=CLAIMS,
 )
 def knowledge_capacity(ctx: Context) -> Outcome:
-    f = reference_flow(ctx)
-    readings = capacity_readings(f, accumulated_knowledge(f))
-    by_horizon = horizon_readings(f)
-    horizon_bound = max(readings["knowledge accumulated / mean flow"]) / float(f.t[-1])
-    return capacity_outcome(readings, by_horizon, horizon_bound, [residence_figure(f, by_horizon)])
+    chosen = starts(ctx)
+    prefetch([st.flow for st in chosen], ctx)  # only the flows are read
+    verdicts, numbers, outcome = {}, {}, None
+    for st in chosen:
+        f = flow_of(st, ctx)
+        readings = capacity_readings(f, accumulated_knowledge(f))
+        values = [v for per_layer in readings.values() for v in per_layer]
+        verdicts[st.name] = capacity_verdict(values)
+        numbers[st.name] = {"spread": max(values) / min(values)}
+        if outcome is None:
+            by_horizon = horizon_readings(f)
+            bound = max(readings["knowledge accumulated / mean flow"]) / float(f.t[-1])
+            outcome = capacity_outcome(readings, by_horizon, bound, [residence_figure(f, by_horizon)])
+    assert outcome is not None
+    return with_seeds(outcome, verdicts, numbers)
+
+
+def capacity_verdict(values: list[float]) -> Verdict:
+    """Not checkable while the readings disagree beyond the tolerance; else their median against 0.5."""
+    if max(values) / min(values) > SPREAD_TOLERANCE:
+        return Verdict.NOT_CHECKABLE
+    ok = abs(float(np.median(values)) - PAPER_T) <= T_TOLERANCE * PAPER_T
+    return Verdict.SUPPORTED if ok else Verdict.NOT_SUPPORTED
 
 
 def capacity_outcome(
@@ -550,15 +581,23 @@ def speedup_figure(euler: dict[int, float], runs: list[dict[str, Any]], target: 
     into=CLAIMS,
 )
 def adaptive_stepping(ctx: Context) -> Outcome:
-    cfgs = invariance_configs(ctx)
-    prefetch(shared_runs(ctx), ctx)
-    ref = reference_flow(ctx).params
-    params0, X = prepare(RunConfig.from_mapping(reference_flow_spec()))
-    euler = {K: knowledge_error(discrete("paper", eta, K, ctx).params, ref, X) for eta, K in cfgs}
-    with threadpool_limits(limits=1, user_api="blas"):
-        runs = adaptive_runs(params0, X, ref, ctx.mode)
-        _, per_step = euler_with_flow(params0, X, EULER_TIMING_STEPS)
-    return adaptive_outcome(euler, runs, per_step)
+    chosen = prefetch_starts(ctx)
+    verdicts, numbers, outcome = {}, {}, None
+    for st in chosen:
+        ref = flow_of(st, ctx).params
+        params0, X = prepare(RunConfig.from_mapping(st.flow))
+        euler = {K: knowledge_error(d.params, ref, X) for K, d in discrete_of(st, ctx).values()}
+        main = outcome is None  # the authors' weights: every tolerance of the mode, and the timing
+        with threadpool_limits(limits=1, user_api="blas"):
+            runs = adaptive_runs(params0, X, ref, ctx.mode if main else "quick")
+            per_step = euler_with_flow(params0, X, EULER_TIMING_STEPS)[1] if main else 0.0
+        if main:
+            outcome = adaptive_outcome(euler, runs, per_step)
+        S = rate_runs(euler, runs)[PAPER_K if PAPER_K in euler else min(euler)]["speedup"]
+        verdicts[st.name] = Verdict.SUPPORTED if S > 1.0 else Verdict.NOT_SUPPORTED
+        numbers[st.name] = {"speedup_at_paper_accuracy": S, "euler_error_by_steps": euler}
+    assert outcome is not None
+    return with_seeds(outcome, verdicts, numbers)
 
 
 def rate_runs(euler: dict[int, float], runs: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:

@@ -1,6 +1,6 @@
 """time.continuous-process, time.knowledge-capacity, time.adaptive-stepping-speedup on small cases.
 
-The claims run end to end on a 784-6-5-4-3 network (the tiny fixture swaps the authors' weights, shortens
+The claims run end to end on a 784-6-5-4-10 network (the tiny fixture swaps the authors' weights, shortens
 the flow's grid and the (η, K) list, and shrinks the controls), and the deciding numbers are recomputed
 from their evidence; the helpers are checked on hand-made data, and each verdict is shown to move when
 its deciding numbers would.
@@ -21,11 +21,11 @@ from ska_theory.io import dump_json
 from ska_theory.network.discrete import run_discrete
 from ska_theory.network.params import init_params, save_params
 from ska_theory.sims import _gradient_descent as gd
-from ska_theory.sims import time_invariance, time_scales
+from ska_theory.sims import _starts, time_invariance, time_scales
 from ska_theory.sims._analysis import convergence_order
 from tests.prose_checks import problems
 
-TINY = (784, 6, 5, 4, 3)
+TINY = (784, 6, 5, 4, 10)  # ten outputs: the full mode trains it with labels too
 
 
 @pytest.fixture
@@ -38,8 +38,12 @@ def tiny(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(runs_mod, "REFERENCE_FLOW", {**runs_mod.REFERENCE_FLOW, "grid": 101})
     monkeypatch.setattr(time_invariance, "QUICK_CONFIGS", ((0.02, 25), (0.01, 50)))
     monkeypatch.setattr(time_scales, "GD_SYSTEMS", {"logistic regression": (784, 10), "MLP": (784, 4, 10)})
-    monkeypatch.setattr(time_scales, "ADAPTIVE", {"quick": (("RK23", 1e-2), ("RK45", 1e-3))})
+    ladder = (("RK23", 1e-2), ("RK45", 1e-3))
+    monkeypatch.setattr(time_scales, "ADAPTIVE", {"quick": ladder, "full": ladder})
     monkeypatch.setattr(time_scales, "EULER_TIMING_STEPS", 3)
+    # full mode: the same two (η, K) and the paper network's control on the tiny weights
+    monkeypatch.setattr(time_invariance, "CONFIGS", ((0.02, 25), (0.01, 50)))
+    monkeypatch.setattr(time_scales, "weights_path", lambda: weights)
     return weights
 
 
@@ -224,3 +228,29 @@ def test_adaptive_stepping_on_a_small_case(tiny: Path):
     assert o.verdict is (Verdict.SUPPORTED if S > 1 else Verdict.NOT_SUPPORTED)
     assert all(math.isfinite(r["wall_s"]) and r["nfev"] > 0 for r in runs)
     assert not problems(c, o)
+
+
+# --- initialisations (full mode) ------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "cid", ["time.continuous-process", "time.knowledge-capacity", "time.adaptive-stepping-speedup"]
+)
+def test_full_mode_decides_on_three_initialisations(tiny: Path, cid: str):
+    o = _claim(cid).decide(Context(mode="full"))
+    per = o.evidence.figures["initialisations"]
+    assert list(per) == [_starts.AUTHORS, "seed 1", "seed 2"]
+    assert o.robustness is not None and o.robustness.seeds == tuple(per)
+    assert o.robustness.agree == sum(v["verdict"] == str(o.verdict) for v in per.values())
+    assert per[_starts.AUTHORS]["verdict"] == str(o.verdict)
+    assert not problems(_claim(cid), o)
+
+
+def test_disagreeing_initialisations_are_said_in_the_summary():
+    o = time_scales.capacity_outcome({"a": [0.1, 0.5]}, {"0.1": [0.1], "0.5": [0.5]}, 1.0, [])
+    verdicts = {_starts.AUTHORS: o.verdict, "seed 1": Verdict.SUPPORTED, "seed 2": o.verdict}
+    _starts.with_seeds(o, verdicts, {"seed 1": {"spread": 1.1}})
+    assert o.robustness is not None and o.robustness.agree == 2
+    assert "2 of 3" in o.summary and "seed 1 supported" in o.summary
+    assert o.evidence.figures["initialisations"]["seed 1"] == {"verdict": "supported", "spread": 1.1}
