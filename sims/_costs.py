@@ -193,7 +193,9 @@ def traced_peak(setup: Callable[[], object], update: Callable[[object], object])
 
     ``setup`` allocates the state the update carries in (counted: it is held during the update).
     """
-    tracemalloc.start()
+    outer = tracemalloc.is_tracing()  # leave a tracer someone else started running
+    if not outer:
+        tracemalloc.start()
     try:
         base = tracemalloc.get_traced_memory()[0]
         state = setup()
@@ -201,7 +203,8 @@ def traced_peak(setup: Callable[[], object], update: Callable[[object], object])
         update(state)
         return tracemalloc.get_traced_memory()[1] - base
     finally:
-        tracemalloc.stop()
+        if not outer:
+            tracemalloc.stop()
 
 
 def copy_params(params: Params, dtype: type = DTYPE) -> Params:
