@@ -607,7 +607,8 @@ def rate_runs(euler: dict[int, float], runs: list[dict[str, Any]]) -> dict[int, 
     for r in runs:
         r["euler_steps_same_error"] = euler_steps_for(r["error"], Ks, [euler[K] for K in Ks])
         r["speedup"] = r["euler_steps_same_error"] / r["nfev"]
-        r["extrapolated"] = not Ks[0] <= r["euler_steps_same_error"] <= Ks[-1]
+        # beyond the K Euler ran (5 % slack: the fit passes near, not through, the end points)
+        r["extrapolated"] = not 0.95 * Ks[0] <= r["euler_steps_same_error"] <= 1.05 * Ks[-1]
     at_K = {}
     for K in Ks:
         best = cheapest_at(runs, euler[K])
@@ -622,7 +623,9 @@ def adaptive_outcome(euler: dict[int, float], runs: list[dict[str, Any]], per_st
     paper = at_K[K0]
     best, S = paper["cheapest"], paper["speedup"]
     slower = [K for K, v in at_K.items() if v["speedup"] <= 1.0]
-    largest = max(runs, key=lambda r: r["speedup"])
+    measured = [r for r in runs if not r["extrapolated"]]  # Euler's steps inside the K it ran
+    largest = max(measured or runs, key=lambda r: r["speedup"])
+    furthest = max(runs, key=lambda r: r["speedup"])
     figures = {
         "euler_error_by_steps": {str(K): e for K, e in euler.items()},
         "adaptive_runs": runs,
@@ -646,6 +649,11 @@ def adaptive_outcome(euler: dict[int, float], runs: list[dict[str, Any]], per_st
     )
     conditions = adaptive_conditions(K0, slower)
     extra = ", Euler's steps extrapolated from its first-order fit" if largest["extrapolated"] else ""
+    if furthest is not largest:
+        extra += (
+            f"; {furthest['speedup']:.0f}× for {furthest['method']} rtol {furthest['rtol']:g} with Euler's "
+        )
+        extra += "steps extrapolated from its first-order fit"
     if best is not None and S > 1.0:
         return Outcome(
             Verdict.SUPPORTED,
@@ -692,16 +700,22 @@ def adaptive_key(paper: dict[str, Any], K0: int, largest: dict[str, Any], per_st
     return [
         *key,
         KeyNumber("RHS-evaluation speedup at the paper's accuracy", round(paper["speedup"], 2), "×"),
-        KeyNumber("largest speedup at equal accuracy", round(largest["speedup"], 1), "×", group=tag),
+        KeyNumber(
+            "largest speedup at equal accuracy"
+            + (", Euler extrapolated" if largest["extrapolated"] else ", within Euler's measured steps"),
+            round(largest["speedup"], 1),
+            "×",
+            group=tag,
+        ),
     ]
 
 
 def adaptive_conditions(K0: int, slower: list[int]) -> list[str]:
     """The decision rule, the accuracy measure and the caveats on wall time."""
     out = [
-        "threshold: supported when an adaptive run at least as accurate as the paper's discrete run "
-        f"(η = {PAPER_T / K0:g}, K = {K0}) spends fewer right-hand-side evaluations than its {K0} (speedup "
-        "above 1)",
+        "threshold: supported when an adaptive run at least as accurate as the paper's discrete run (η = "
+        f"{PAPER_T / K0:g}, K = {K0}) spends fewer right-hand-side evaluations than its {K0} (speedup above "
+        "1)",
         "accuracy: largest relative Frobenius error over layers of the knowledge Z at T = 0.5 against the "
         "continuous flow solved by DOP853 at rtol 1e-8; adaptive runs at atol = rtol/100, without event "
         "location; one evaluation is one forward pass and the weight gradient, as one Euler step",
@@ -710,7 +724,7 @@ def adaptive_conditions(K0: int, slower: list[int]) -> list[str]:
     ]
     if slower:
         out.append(
-            f"at the accuracy of Euler with K = {', '.join(map(str, slower))} no adaptive run tried "
-            "is cheaper"
+            f"at the accuracy of Euler with K = {', '.join(map(str, slower))} no adaptive run tried is "
+            "cheaper"
         )
     return out
