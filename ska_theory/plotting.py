@@ -57,9 +57,12 @@ _CSS_FONT = ", ".join(f"'{f}'" if " " in f else f for f in FONT_STACK)
 
 
 class SvgText(str):
-    """SVG text of a figure, with its narrow-screen layout (two panels per row) when it has one."""
+    """SVG text of a figure; ``narrow``: its narrow-screen layout (two panels per row), when it has
+    one; ``outlines``: the same figure with its text drawn as glyph outlines, for renderers without the
+    font stack (Typst with its embedded fonts only), so the text sits where matplotlib measured it."""
 
     narrow: str | None = None
+    outlines: str | None = None
 
 
 @contextmanager
@@ -161,9 +164,9 @@ def _place_legend(fig: Figure, spec: LegendSpec) -> Legend | None:
     )
 
 
-def _svg_text(fig: Figure) -> str:
+def _svg_text(fig: Figure, *, outlines: bool = False) -> str:
     buf = io.StringIO()
-    with matplotlib.rc_context(_SAVE):
+    with matplotlib.rc_context({**_SAVE, "svg.fonttype": "path" if outlines else "none"}):
         fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
     # Name the whole font stack, not only the font matplotlib measured with.
     return re.sub(r"font-family:[^;\"]*", f"font-family: {_CSS_FONT}", buf.getvalue())
@@ -198,6 +201,7 @@ def svg_figure(fig: Figure, *, close: bool = True) -> SvgText:
     spec = _take_legends(fig)
     legend = _place_legend(fig, spec)
     out = SvgText(_svg_text(fig))
+    out.outlines = _svg_text(fig, outlines=True)
     panels = _single_row(fig) if close else None  # the narrow layout rearranges the figure
     if panels is not None:
         if legend is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -34,7 +35,7 @@ from ska_theory.report.document import (
 )
 from ska_theory.report.evidence import (
     common_settings,
-    counterexample_table,
+    counterexample_text,
     derivation_blocks,
     fallback_numbers,
     full_evidence,
@@ -43,7 +44,7 @@ from ska_theory.report.evidence import (
     settings_text,
     witness_table,
 )
-from ska_theory.report.graph import claim_graph
+from ska_theory.report.graph import NARROW_GRAPH, claim_graph
 from ska_theory.report.notation import display_math
 from ska_theory.report.prose import Linker, bib_label, claim_label
 
@@ -167,13 +168,14 @@ def claim_blocks(c: Claim, o: Outcome, linker: Linker, index: int, witness_defau
     if ev.witnesses:
         blocks += [Subheading("Numeric witness"), witness_table(ev.witnesses, witness_default, linker)]
     if ev.counterexample is not None:
-        blocks += [Subheading("Counterexample"), counterexample_table(ev.counterexample)]
+        blocks += [Subheading("Counterexample"), counterexample_text(ev.counterexample)]
     numbers = key_numbers_table(ev.key_numbers, linker) if ev.key_numbers else fallback_numbers(ev.figures)
     if numbers is not None:
         blocks += [Subheading("Key numbers"), numbers]
     for j, plot in enumerate(ev.plots, start=1):
         label = f"fig-{c.id}-{j}"
-        blocks.append(Figure(plot.svg, linker.prose(plot.caption), label, getattr(plot.svg, "narrow", None)))
+        narrow, outlines = getattr(plot.svg, "narrow", None), getattr(plot.svg, "outlines", None)
+        blocks.append(Figure(str(plot.svg), linker.prose(plot.caption), label, narrow, outlines))
     if ev.figures:
         blocks.append(full_evidence(ev.figures, f"claims.json → claims[{index}].evidence.figures"))
     return blocks
@@ -215,12 +217,11 @@ def overview_section(results: Sequence[Result], linker: Linker) -> Section:
     for v in present:
         caption += [Text(" "), VerdictTag(v)]
     caption.append(Text("."))
-    graph = claim_graph(
-        [c.id for c, _ in results],
-        [str(o.verdict) for _, o in results],
-        [c.uses for c, _ in results],
-        tuple(caption),
-    )
+    args = ([c.id for c, _ in results], [str(o.verdict) for _, o in results], [c.uses for c, _ in results])
+    graph = claim_graph(*args, tuple(caption))
+    narrow = claim_graph(*args, tuple(caption), width=NARROW_GRAPH)
+    if narrow != graph:
+        graph = dataclasses.replace(graph, narrow=narrow)
     return Section("Overview", "overview", [Paragraph(tally(results)), graph])
 
 

@@ -125,12 +125,14 @@ class Table:
 
 @dataclass(frozen=True)
 class Figure:
-    """An SVG figure; ``narrow`` is the same figure laid out for narrow screens (2 columns), if any."""
+    """An SVG figure; ``narrow`` is the same figure laid out for narrow screens (2 columns), if any;
+    ``outlines`` the same figure with its text as outlines (the PDF's), if any."""
 
     svg: str
     caption: Inlines
     label: str
     narrow: str | None = None
+    outlines: str | None = None
 
 
 @dataclass(frozen=True)
@@ -168,7 +170,7 @@ class Graph:
     height: float
     caption: Inlines
     label: str = "claim-graph"
-    legend: tuple[str, ...] = ()  # verdicts shown in the legend
+    narrow: Graph | None = None  # the same graph for narrow screens (the grid in fewer columns)
 
 
 Block = Paragraph | Subheading | Quote | BulletList | Equation | Table | Figure | Details | Graph

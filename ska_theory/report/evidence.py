@@ -40,7 +40,7 @@ _SETTING_KEYS = ("seed", "solver", "rtol", "atol", "method", "horizon", "sizes",
 FALLBACK_ROWS = 6  # numbers shown for a claim that names no key numbers
 _MAX_LIST = 8  # list items shown in the collapsed full evidence
 
-Settings = tuple[int, int, int]  # witness digits, points, seed
+Settings = tuple[int, int, int, float]  # witness digits, points, seed, tolerance
 
 
 # --- numbers ----------------------------------------------------------------------------------------
@@ -155,7 +155,7 @@ def robustness_text(r: Robustness, verdict: str, linker: Linker) -> Inlines:
 
 
 def witness_settings(w: Witness) -> Settings:
-    return (w.digits, w.n_points, w.seed)
+    return (w.digits, w.n_points, w.seed, w.tolerance)
 
 
 def common_settings(witnesses: Sequence[Witness]) -> Settings | None:
@@ -165,8 +165,11 @@ def common_settings(witnesses: Sequence[Witness]) -> Settings | None:
 
 
 def settings_text(s: Settings) -> str:
-    digits, points, seed = s
-    return f"{points} random real points (seed {seed}) at {digits} significant digits"
+    digits, points, seed, tolerance = s
+    return (
+        f"{points} random real points (seed {seed}) at {digits} significant digits, and agrees when "
+        f"the largest relative difference of the two sides is at most {fmt_residual(tolerance)}"
+    )
 
 
 def _symbol_values(point: Mapping[str, float]) -> list[Inline]:
@@ -189,10 +192,11 @@ def witness_table(witnesses: Sequence[Witness], default: Settings | None, linker
     rows: list[Cells] = []
     for w in witnesses:
         domain = _domain(w.domain)
-        if witness_settings(w) != default:
-            domain += (Text(f" ({settings_text(witness_settings(w))})"),)
+        own = witness_settings(w) != default
+        if own:
+            domain += (Text(f" ({w.n_points} points, seed {w.seed}, {w.digits} digits)"),)
         if w.agrees:
-            verdict = inlines(f"yes (tolerance {fmt_residual(w.tolerance)})")
+            verdict = inlines(f"yes (≤ {fmt_residual(w.tolerance)})" if own else "yes")
         else:
             verdict = (Text("no, at "), *_symbol_values(w.worst_point))
         rows.append((linker.prose(w.description), domain, inlines(fmt_residual(w.max_rel_residual)), verdict))
@@ -201,9 +205,17 @@ def witness_table(witnesses: Sequence[Witness], default: Settings | None, linker
     )
 
 
-def counterexample_table(ce: Mapping[str, Any]) -> Table:
-    rows = tuple((inlines(_human_key(k)), inlines(value_text(v))) for k, v in flatten(ce))
-    return Table(("at", "value"), rows)
+def counterexample_text(ce: Mapping[str, Any]) -> Paragraph:
+    """The counterexample on one line: the point and the values there (names set as maths)."""
+    parts: list[Inline] = []
+    for i, (key, value) in enumerate(flatten(ce)):
+        parts += [Text(", ")] if i else []
+        name: Inline = (
+            Math(sp.Symbol(key)) if re.fullmatch(r"[A-Za-z][\w/()*]*", key) else Text(_human_key(key))
+        )
+        parts += [name, Text(f" = {value_text(value)}")]
+    parts.append(Text("."))
+    return Paragraph(tuple(parts))
 
 
 # --- derivations ------------------------------------------------------------------------------------

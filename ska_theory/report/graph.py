@@ -15,6 +15,7 @@ from ska_theory.report.document import Graph, GraphEdge, GraphNode, Inlines
 from ska_theory.report.prose import claim_label
 
 WIDTH = 720.0  # units of the drawing (px in the HTML at 100 %)
+NARROW_GRAPH = 360.0  # the width of the grid on a narrow screen
 FONT = 12.0  # label font size, units
 CHAR = 0.6 * FONT  # width of a label character (sans-serif, generous)
 LINE = 1.35 * FONT
@@ -81,9 +82,14 @@ def _sugiyama(
 
 
 def claim_graph(
-    ids: Sequence[str], verdicts: Sequence[str], uses: Sequence[Sequence[str]], caption: Inlines
+    ids: Sequence[str],
+    verdicts: Sequence[str],
+    uses: Sequence[Sequence[str]],
+    caption: Inlines,
+    width: float = WIDTH,
 ) -> Graph:
-    """The laid-out graph of claims ``ids`` (report order) with edges used -> user."""
+    """The laid-out graph of claims ``ids`` (report order) with edges used -> user; the grid of
+    unlinked claims fills rows of ``width`` units."""
     index = {cid: i for i, cid in enumerate(ids)}
     edges = sorted({(index[u], i) for i, us in enumerate(uses) for u in us if u in index and u != ids[i]})
     lines = [node_lines(cid) for cid in ids]
@@ -102,7 +108,7 @@ def claim_graph(
         # Layers as rows (top to bottom) unless layers as columns is narrower.
         across_rows = rows * (w + GAP_X)
         across_cols = n_layers * (w + GAP_X * 2)
-        as_rows = across_rows <= max(across_cols, WIDTH)
+        as_rows = across_rows <= max(across_cols, width)
 
         def place(p: tuple[float, int]) -> tuple[float, float]:
             x, lay = p
@@ -120,7 +126,7 @@ def claim_graph(
             out_edges.append(GraphEdge((start, *(place(q) for q in bend), end)))
         top = max(n.y + h / 2 for n in nodes) + GAP_Y
     # The other claims fill rows left to right, each box as wide as its text.
-    right = max([WIDTH, *(n.x + n.w / 2 for n in nodes)])
+    right = max([width, *(n.x + n.w / 2 for n in nodes)])
     x, y = 0.0, top
     for i in (i for i in range(len(ids)) if i not in set(linked)):
         if x > 0 and x + widths[i] > right:
@@ -129,6 +135,6 @@ def claim_graph(
             GraphNode(claim_label(ids[i]), lines[i], verdicts[i], x + widths[i] / 2, y + h / 2, widths[i], h)
         )
         x += widths[i] + GRID_GAP
-    width = max((n.x + n.w / 2 for n in nodes), default=WIDTH)
-    height = max((n.y + n.h / 2 for n in nodes), default=h)
-    return Graph(tuple(nodes), tuple(out_edges), round(width, 1), round(height, 1), caption)
+    right = max((n.x + n.w / 2 for n in nodes), default=width)
+    bottom = max((n.y + n.h / 2 for n in nodes), default=h)
+    return Graph(tuple(nodes), tuple(out_edges), round(right, 1), round(bottom, 1), caption)

@@ -195,20 +195,20 @@ def _num(x: float) -> str:
     return format(round(x, 1), "g")
 
 
-def graph_svg(g: Graph) -> str:
+def graph_svg(g: Graph, marker: str = "arrow") -> str:
     """The claim graph as an inline SVG: boxes linking to their claims, arrows from used to user."""
     parts = [
-        f'<svg id="{_attr(g.label)}" class="claim-graph" width="{_num(g.width + 4)}" '
+        f'<svg class="claim-graph" width="{_num(g.width + 4)}" '
         f'height="{_num(g.height + 4)}" viewBox="-2 -2 {_num(g.width + 4)} {_num(g.height + 4)}" '
         'role="img" aria-label="claim graph">',
-        '<defs><marker id="arrow" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="7" markerHeight="7" '
+        f'<defs><marker id="{marker}" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="7" markerHeight="7" '
         'orient="auto-start-reverse"><path d="M0,0 L8,4 L0,8 z" fill="#5a6472"/></marker></defs>',
     ]
     for e in g.edges:
         pts = " ".join(f"{_num(x)},{_num(y)}" for x, y in e.points)
         parts.append(
             f'<polyline points="{pts}" fill="none" stroke="#5a6472" stroke-width="1.2" '
-            'marker-end="url(#arrow)"/>'
+            f'marker-end="url(#{marker})"/>'
         )
     for n in g.nodes:
         ink, fill = verdict_colours(n.verdict)
@@ -308,7 +308,10 @@ details summary { cursor: pointer; color: var(--accent); font-size: .92rem; }
   td { border: 0; padding: .1rem .4rem; }
   td[data-label]:not([data-label=""])::before { content: attr(data-label) ": "; color: var(--muted);
     font-size: .85em; }
-  svg.claim-graph { min-width: 34rem; }
+  /* The summary's card: the id, then kind, source and verdict on one line, then the reason. */
+  #summary-table td:nth-child(2), #summary-table td:nth-child(3), #summary-table td:nth-child(4) {
+    display: inline-block; width: auto; }
+  #summary-table td:nth-child(2)::before, #summary-table td:nth-child(4)::before { content: none; }
 }
 @media print {
   body { max-width: none; padding: 0; font-size: 10.5pt; }
@@ -400,8 +403,12 @@ class _Renderer:
                 inner = "\n".join(self.block(x) for x in blocks)
                 return f"<details><summary>{_esc(summary)}</summary>{inner}</details>"
             case Graph():
+                svg = graph_svg(b)
+                if b.narrow is not None:
+                    narrow = graph_svg(b.narrow, "arrow-n")
+                    svg = f'<div class="fig-wide">{svg}</div><div class="fig-narrow">{narrow}</div>'
                 return (
-                    f'<figure class="graph"><div class="graph-wrap">{graph_svg(b)}</div>'
+                    f'<figure id="{_attr(b.label)}" class="graph"><div class="graph-wrap">{svg}</div>'
                     f"<figcaption>{self.inline(b.caption)}</figcaption></figure>"
                 )
         raise TypeError(f"unknown block {b!r}")

@@ -175,7 +175,7 @@ def glyph_node(g: Glyph) -> Node:
     return Scripts(base, sub, sup) if sub is not None or sup is not None else base
 
 
-_PLAIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_PLAIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\*?")
 
 
 def symbol_node(name: str) -> Node:

@@ -152,7 +152,12 @@ def symbol_glyphs(name: str) -> tuple[Glyph, ...]:
     m = _DIFFERENTIAL.match(name)
     if m and name[:2] not in ("de", "di") and not name.startswith(("delta", "dot")):
         return (Glyph("d", upright=True), *symbol_glyphs(name[1:]))
+    if name.endswith("*") and len(name) > 1:  # z* (a special point): a superscript star
+        (*head, last) = symbol_glyphs(name[:-1])
+        return (*head, Glyph(last.base, last.upright, last.sub, (*last.sup, "∗"), last.accent))
     base, sups, subs = split_super_sub(name)
+    if len(subs) == 1 and subs[0] in ACCENTS:  # z_dot: the accent, as zdot
+        base, subs = base + subs[0], []
     text, accent = name_part(base)
     sup = _pieces(sups)
     if accent == "prime":

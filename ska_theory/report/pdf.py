@@ -139,8 +139,7 @@ PREAMBLE = (
 #show table: set text(size: 8.5pt)
 #show table: set par(justify: false)
 #set list(spacing: 0.5em)
-#set quote(block: true)
-#show quote: set block(above: 0.6em, below: 0.6em)
+#show table: set block(above: 0.5em, below: 0.5em)
 """
 )
 
@@ -192,8 +191,8 @@ class _TypstWriter:
                 return f"#subheading({typst_string(text)})\n"
             case Quote(content, attribution):
                 return (
-                    f"#quote(attribution: [{self.inline(attribution)}])"
-                    f"[#text(fill: muted)[“{self.inline(content)}”]]\n"
+                    f"#block(inset: (left: 1em), above: 0.5em, below: 0.5em)"
+                    f"[#text(fill: muted)[“{self.inline(content)}” — {self.inline(attribution)}]]\n"
                 )
             case BulletList(items, labels):
                 tags = [f" <{lab}>" for lab in labels] or [""] * len(items)
@@ -203,9 +202,9 @@ class _TypstWriter:
                 return self.equation(b)
             case Table():
                 return self.table(b)
-            case Figure(svg, caption, label, _):
+            case Figure(svg, caption, label, _, outlines):
                 return (
-                    f'#figure(image(bytes({typst_string(svg)}), format: "svg", width: 100%), '
+                    f'#figure(image(bytes({typst_string(outlines or svg)}), format: "svg", width: 100%), '
                     f"caption: [{self.inline(caption)}]) <{label}>\n"
                 )
             case Details(_, _, note):
@@ -234,13 +233,16 @@ class _TypstWriter:
         )
 
     def table(self, t: Table) -> str:
-        columns = "(" + ", ".join(f"{w}fr" for w in t.widths) + ",)" if t.widths else str(len(t.header))
+        """A full-width table; its caption a small line below (tables are not numbered)."""
+        columns = (
+            "(" + ", ".join(f"{w}fr" for w in t.widths) + ",)" if t.widths else f"(auto,) * {len(t.header)}"
+        )
         header = ", ".join(f"[*{_text(h)}*]" for h in t.header)
         cells = "".join(",\n  " + self._row(r, len(t.header)) for r in t.rows)
-        tbl = f"table(columns: {columns},\n  table.header({header}){cells},\n)"
-        caption = f", caption: [{self.inline(t.caption)}]" if t.caption else ""
         label = f" <{t.label}>" if t.label else ""
-        return f"#figure(kind: table, supplement: [Table]{caption},\n{tbl}){label}\n"
+        tbl = f"#table(columns: {columns},\n  table.header({header}){cells},\n){label}\n"
+        caption = f"#text(size: 0.85em, fill: muted)[{self.inline(t.caption)}]\n" if t.caption else ""
+        return tbl + caption
 
     def _row(self, r: Sequence[Inlines] | GroupRow, n: int) -> str:
         if isinstance(r, GroupRow):
@@ -267,9 +269,8 @@ def typst_source(doc: Document) -> str:
         f'  #text(size: 17pt, weight: "bold")[{_text(doc.title)}]\n\n'
         f"  #text(size: 10pt, fill: muted)[{_text(doc.subtitle)}]\n]\n"
     )
-    # The summary and the claims start a page; the rest runs on.
-    first_topic = next((s.label for s in doc.sections if s.label.startswith("topic-")), None)
-    sections = [w.section(s, 1, new_page=s.label in ("summary", first_topic)) for s in doc.sections]
+    # The summary starts a page; the rest runs on.
+    sections = [w.section(s, 1, new_page=s.label == "summary") for s in doc.sections]
     toc = "#outline(depth: 1, indent: auto)\n"
     return preamble + title + "\n".join([*sections[:1], toc, *sections[1:]])
 
