@@ -61,7 +61,8 @@ def test_layout_is_deterministic() -> None:
 
 def test_html_graph_links_every_claim_and_colours_it_by_verdict() -> None:
     root = ET.fromstring(sample_html().split("\n", 1)[1])
-    svg = next(el for el in root.iter("svg") if el.get("id") == "claim-graph")
+    figure = next(el for el in root.iter("figure") if el.get("id") == "claim-graph")
+    svg = next(figure.iter("svg"))
     links = {a.get("href"): a for a in svg.iter("a")}
     ids = {el.get("id") for el in root.iter() if el.get("id")}
     for c, o in sample_results():

@@ -20,6 +20,7 @@ from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.printer import Printer
 
 from ska_theory.report.notation import (
+    DIFF_OPERATOR,
     Chain,
     Glyph,
     MarkupError,
@@ -175,11 +176,17 @@ def glyph_node(g: Glyph) -> Node:
     return Scripts(base, sub, sup) if sub is not None or sup is not None else base
 
 
-_PLAIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\*?")
+# Names the symbol table reads itself (a base, parts, an optional ^{...} superscript or a star);
+# any other name is tried as maths (``dH/dz``, ``A(D)``).
+_PLAIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*(\^\{[^{}]*\}|\^\w+)?\*?")
 
 
 def symbol_node(name: str) -> Node:
     """A symbol by the symbol table; a name that is itself maths (``dH/dz``, ``A(D)``) is typeset as such."""
+    op = DIFF_OPERATOR.fullmatch(name)
+    if op is not None:  # ddt: the operator d/dt
+        d = Ident("d", upright=True)
+        return Frac(d, row(d, Ident(op.group(1))))
     if not _PLAIN_NAME.fullmatch(name) and from_braces(name) is None:
         try:
             expr = parse_math(name)
@@ -366,11 +373,12 @@ class BoxPrinter(Printer):
     def _print_WMul(self, e: WMul) -> Node:
         if _leading_minus(e):
             return row(Op(MINUS), self.paren(_negate(e), PRECEDENCE["Mul"]))
-        num, den = _written_fraction(e)
-        top = self.product(num) if num else Num("1")
-        if den:
-            return Frac(_strip_fence(top), _strip_fence(self.product(den)))
-        return top
+        # As written, a/b*c is (a/b)·c: a denominator divides the factors before it.
+        out: list[Node] = []
+        for num, den in _written_segments(e):
+            top = self.product(num) if num else Num("1")
+            out.append(Frac(_strip_fence(top), _strip_fence(self.product(den))) if den else top)
+        return row(*out)
 
     def _print_Pow(self, e: sp.Basic) -> Node:
         base, exp = e.args
@@ -392,6 +400,9 @@ class BoxPrinter(Printer):
     # --- functions -------------------------------------------------------------------------------------
     def _print_Function(self, e: sp.Function) -> Node:
         name = type(e).__name__
+        if name == "norm":  # norm(x): ‖x‖
+            args = self._fence_args(e.args)
+            return Fence("‖", args.body if isinstance(args, Fence) else args, "‖")
         if isinstance(e, AppliedUndef) or name == "sigma":
             head = symbol_node(name)
             if isinstance(head, Ident) and len(head.text) > 1:
@@ -485,6 +496,10 @@ class BoxPrinter(Printer):
         return row(*items)
 
     def _print_Derivative(self, e: sp.Derivative) -> Node:
+        if isinstance(e.expr, sp.Symbol) and len(e.variable_count) == 1 and e.variable_count[0][1] == 1:
+            # ∂𝓛/∂ż: a named quantity is a function of several variables, its derivative partial.
+            var = e.variable_count[0][0]
+            return Frac(row(Ident("∂"), self._print(e.expr)), row(Ident("∂"), self._print(var)))
         partial = len(e.expr.free_symbols) > 1 or len(e.variable_count) > 1
         d: Node = Ident("∂") if partial else Ident("d", upright=True)
         total = sum(int(n) for _, n in e.variable_count)
@@ -556,6 +571,29 @@ def _written_fraction(e: WMul) -> tuple[list[sp.Basic], list[sp.Basic]]:
         elif f != 1:
             num.append(f)
     return num, den
+
+
+def _written_segments(e: WMul) -> list[tuple[list[sp.Basic], list[sp.Basic]]]:
+    """A written product as (numerator, denominator) groups in order: a/b*c/d -> (a, b), (c, d)."""
+    segments: list[tuple[list[sp.Basic], list[sp.Basic]]] = [([], [])]
+    for f in _flat_factors(e):
+        inverse = isinstance(f, WPow) and f.args[1].is_Number and f.args[1].is_negative
+        num, den = segments[-1]
+        if inverse:
+            base, exp = f.args
+            den.append(base if exp == -1 else WPow(base, -exp))
+        elif den:  # a factor after a denominator starts a new group
+            segments.append(([f], []))
+        elif f != 1:
+            num.append(f)
+    return segments
+
+
+def _flat_factors(e: WMul) -> list[sp.Basic]:
+    out: list[sp.Basic] = []
+    for f in e.args:
+        out += _flat_factors(f) if isinstance(f, WMul) and not _leading_minus(f) else [f]
+    return out
 
 
 def _strip_fence(n: Node) -> Node:

@@ -53,6 +53,8 @@ class Glyph:
 # shown over the base. ``prime`` is a superscript ′ instead. Longest suffix first.
 ACCENTS: dict[str, str] = {"ddot": "\u00a8", "dot": "\u02d9", "hat": "^", "bar": "\u00af", "tilde": "~"}
 PRIME = "′"
+# d/dt (and d/dz...) as an operator in front of what it differentiates: ddt.
+DIFF_OPERATOR = re.compile(r"dd([a-z])")
 # Names that are not Greek letters but are symbols in the papers.
 NAMED_SYMBOLS = {"nabla": "∇", "partial": "∂", "ell": "ℓ", "hbar": "ℏ", "infty": "∞"}
 # Words inside sub/superscripts that are operators: D_l_minus_1 -> D_{l−1}.
@@ -150,7 +152,8 @@ def symbol_glyphs(name: str) -> tuple[Glyph, ...]:
     if split is not None:
         return symbol_glyphs(split.head) + symbol_glyphs(split.rest)
     m = _DIFFERENTIAL.match(name)
-    if m and name[:2] not in ("de", "di") and not name.startswith(("delta", "dot")):
+    greek = re.match(r"d([a-zA-Z]+?)(?=$|_)", name)
+    if (m or (greek and greek.group(1) in greek_unicode)) and not name.startswith(("delta", "dot")):
         return (Glyph("d", upright=True), *symbol_glyphs(name[1:]))
     if name.endswith("*") and len(name) > 1:  # z* (a special point): a superscript star
         (*head, last) = symbol_glyphs(name[:-1])
@@ -219,6 +222,7 @@ class Chain(sp.Expr):
 RELATIONS: dict[str, str] = {
     "<->": "⇔",
     "->": "⇒",
+    "~=": "≈",
     "==": "=",
     "!=": "≠",
     "<=": "≤",
@@ -242,10 +246,17 @@ def _no_eval(f: Callable[..., Any]) -> Callable[..., Any]:
     return lambda *args: f(*args, evaluate=False)
 
 
+class _Sigma(sp.Symbol):
+    """``sigma`` in the markup: σ applied as sigma(z), or the bare letter σ as the papers write it."""
+
+    def __call__(self, *args: Any) -> sp.Basic:  # type: ignore[override]
+        return sigma(*args, evaluate=False)  # type: ignore[no-any-return]
+
+
 # The names a maths span may use besides its own symbols; anything else becomes a symbol (N, E, S, I,
 # beta, gamma... are letters here, not SymPy's objects).
 _FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "sigma": _no_eval(sigma),
+    "sigma": _Sigma("sigma"),
     "exp": sp.exp,
     "log": sp.log,
     "ln": sp.log,
@@ -254,8 +265,6 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "Min": _no_eval(sp.Min),
     "Max": _no_eval(sp.Max),
     "tanh": sp.tanh,
-    "sin": sp.sin,
-    "cos": sp.cos,
     "Integral": sp.Integral,
     "Derivative": sp.Derivative,
     "Sum": sp.Sum,
@@ -311,10 +320,14 @@ def split_relations(src: str) -> tuple[list[str], list[str]]:
     return sides, ops
 
 
+# The papers' layer superscript: H^(l), z_k^(l), dW^(l) are names with a parenthesised superscript.
+_LAYER_SUPERSCRIPT = re.compile(r"\b([A-Za-z][A-Za-z0-9_]*)\^\(([A-Za-z0-9]{1,3})\)")
+
+
 def _parse_side(src: str) -> sp.Basic:
     try:
         out = parse_expr(
-            src,
+            _LAYER_SUPERSCRIPT.sub(r"Symbol('\1^{(\2)}')", src),
             local_dict={},
             global_dict={"__builtins__": {}, **_GLOBALS},
             transformations=(*standard_transformations, convert_xor),
@@ -342,9 +355,11 @@ def _relation(op: str, lhs: sp.Basic, rhs: sp.Basic) -> sp.Basic | None:
     try:
         if op in _LOGIC:
             return _LOGIC[op](lhs, rhs)
-        return _SYMPY_RELATION[op](lhs, rhs, evaluate=False)
+        if op in _SYMPY_RELATION:
+            return _SYMPY_RELATION[op](lhs, rhs, evaluate=False)
     except (TypeError, ValueError):
-        return None
+        pass
+    return None  # ≈, or a relation SymPy cannot build: a Chain
 
 
 def parse_math(src: str) -> sp.Basic:

@@ -28,7 +28,8 @@ RULES: dict[str, re.Pattern[str]] = {
     "nan": re.compile(r"(?<![\w.])[+\-−]?nan\b", re.IGNORECASE),
     "SymPy oo / inf": re.compile(r"(?<![\w.])[+\-−]?(oo|inf)\b|zoo\b"),
     "negative zero": re.compile(r"(?<![\w.])[-−]0(\.0+)?(?![\d.])"),
-    "unrounded float": re.compile(r"\d\.\d{8,}"),
+    # More than 6 significant digits (the report writes 6): 0.7345676811153303, 1.5434046.
+    "unrounded float": re.compile(r"(?<![\d.])(?<!arXiv:)(?:0\.0*[1-9]\d{6,}|[1-9]\d*\.\d+)(?![\d.])"),
     "float in e-notation": re.compile(r"\d[eE][+\-]\d"),
     "LaTeX": re.compile(r"\\[A-Za-z]{2,}|_\{|\^\{"),
     "ASCII maths": re.compile(r"[A-Za-z0-9)\]]\^[A-Za-z0-9(]|\*\*|[\w)]\*[\w(]|\bd/d[a-zA-Z]\b|\b\w+_dot\b"),
@@ -50,6 +51,10 @@ class Finding:
     where: str = ""  # the claim (or section) it was found in
 
 
+def _significant(number: str) -> int:
+    return len(number.replace(".", "").lstrip("0"))
+
+
 def scan_text(text: str, where: str = "", *, code: bool = False) -> list[Finding]:
     """Forbidden fragments in ``text``; ``code`` applies only the rules code spans must also obey."""
     out = []
@@ -57,6 +62,8 @@ def scan_text(text: str, where: str = "", *, code: bool = False) -> list[Finding
         if code and rule in CODE_EXEMPT:
             continue
         for m in pattern.finditer(text):
+            if rule == "unrounded float" and _significant(m.group(0)) <= 6:
+                continue
             lo, hi = max(0, m.start() - 30), min(len(text), m.end() + 30)
             out.append(Finding(rule, m.group(0), text[lo:hi].replace("\n", " "), where))
     return out

@@ -69,6 +69,8 @@ def _op(n: Op) -> str:
 def _fence(open_: str, body: str, close: str) -> str:
     if (open_, close) == ("|", "|"):
         return f"abs({body})"
+    if (open_, close) == ("‖", "‖"):
+        return f"norm({body})"
     left = "\\{" if open_ == "{" else ("\\" + open_ if open_ in "([|" else open_)
     right = "\\}" if close == "}" else ("\\" + close if close in ")]|" else close)
     return f"lr({left} {body} {right})"
