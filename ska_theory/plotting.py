@@ -125,20 +125,29 @@ LegendSpec = tuple[list[Any], list[str], float]
 
 
 def _take_legends(fig: Figure) -> LegendSpec:
-    """Remove every axes legend; their handles and labels (each label once) and the font size to use."""
-    handles: dict[str, Any] = {}
+    """Remove every axes legend; the labelled series of all panels (each label once) and the font size.
+
+    A figure with any legend gets every labelled series in its one legend, also those of panels the
+    study left without a legend (the same label in several panels appears once).
+    """
+    legends = [ax.get_legend() for ax in fig.axes]
     ticks = [
         float(t.get_fontsize()) for ax in fig.axes for t in (*ax.get_xticklabels(), *ax.get_yticklabels())
     ]
     size = max([TICK_SIZE, *ticks])
-    for ax in fig.axes:
-        legend = ax.get_legend()
-        if legend is None:
-            continue
-        size = max(size, max((float(t.get_fontsize()) for t in legend.get_texts()), default=size))
-        for handle, label in zip(legend.legend_handles, _legend_labels(legend), strict=False):
-            handles.setdefault(label, handle)
-        legend.remove()
+    handles: dict[str, Any] = {}
+    if any(legend is not None for legend in legends):
+        for ax, legend in zip(fig.axes, legends, strict=True):
+            if legend is not None:
+                size = max(size, max((float(t.get_fontsize()) for t in legend.get_texts()), default=size))
+                pairs = list(zip(legend.legend_handles, _legend_labels(legend), strict=False))
+                legend.remove()
+            else:
+                hs, ls = ax.get_legend_handles_labels()
+                pairs = list(zip(hs, ls, strict=True))
+            for handle, label in pairs:
+                if not label.startswith("_"):
+                    handles.setdefault(label, handle)
     for legend in fig.legends:  # a study's own figure legend stays, at least tick-label size
         for t in legend.get_texts():
             t.set_fontsize(max(t.get_fontsize(), size))
@@ -169,7 +178,22 @@ def _svg_text(fig: Figure, *, outlines: bool = False) -> str:
     with matplotlib.rc_context({**_SAVE, "svg.fonttype": "path" if outlines else "none"}):
         fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
     # Name the whole font stack, not only the font matplotlib measured with.
-    return re.sub(r"font-family:[^;\"]*", f"font-family: {_CSS_FONT}", buf.getvalue())
+    svg = re.sub(r"font-family:[^;\"]*", f"font-family: {_CSS_FONT}", buf.getvalue())
+    return _COORDINATES.sub(_short_coordinates, svg)
+
+
+# Geometry attributes, whose numbers are written to 0.01 px (matplotlib writes 6 decimals): a third
+# of the size, the same picture. Text content is left alone.
+_COORDINATES = re.compile(r'\b(d|points|transform|x|y|x1|x2|y1|y2|width|height|cx|cy|r|viewBox)="([^"]*)"')
+_DECIMAL = re.compile(r"-?\d+\.\d{3,}")
+
+
+def _short_coordinates(m: re.Match[str]) -> str:
+    def short(n: re.Match[str]) -> str:
+        text = f"{float(n.group(0)):.2f}".rstrip("0").rstrip(".")
+        return "0" if text == "-0" else text
+
+    return f'{m.group(1)}="{_DECIMAL.sub(short, m.group(2))}"'
 
 
 def _single_row(fig: Figure) -> list[Axes] | None:

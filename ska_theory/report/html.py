@@ -272,6 +272,7 @@ blockquote cite { display: block; font-size: .85rem; font-style: normal; }
 math[display="block"] { margin: .3rem 0; }
 .table-wrap { margin: .6rem 0 1rem; }
 table { border-collapse: collapse; width: 100%; font-size: .86rem; }
+table.auto { width: auto; min-width: 50%; }
 caption { caption-side: bottom; text-align: left; color: var(--muted); font-size: .84rem;
   padding-top: .3rem; }
 th, td { border-bottom: 1px solid var(--rule); padding: .3rem .5rem; text-align: left; vertical-align: top; }
@@ -426,8 +427,9 @@ class _Renderer:
         body = "".join(self._row(r, t.header) for r in t.rows)
         caption = f"<caption>{self.inline(t.caption)}</caption>" if t.caption else ""
         ident = f' id="{_attr(t.label)}"' if t.label else ""
+        cls = "" if t.widths else ' class="auto"'  # a small table is as wide as its content
         return (
-            f'<div class="table-wrap"><table{ident}>{caption}{cols}<thead><tr>{head}</tr></thead>'
+            f'<div class="table-wrap"><table{ident}{cls}>{caption}{cols}<thead><tr>{head}</tr></thead>'
             f"<tbody>{body}</tbody></table></div>"
         )
 
