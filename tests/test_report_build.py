@@ -157,7 +157,10 @@ def test_full_evidence_is_collapsed_in_html_and_named_in_pdf() -> None:
     table = details.blocks[0]
     assert isinstance(table, Table)
     assert [_text(r[0]) for r in table.rows] == [k for k, _ in flatten(o.evidence.figures)]
-    assert "claims.json" in _text(details.pdf_note) and "evidence.figures" in _text(details.pdf_note)
+    # The PDF, which has no collapsed table, names the JSON path: in the key numbers' caption here.
+    numbers = next(b for b in s.blocks if isinstance(b, Table) and b is not table)
+    named = _text(details.pdf_note) + _text(numbers.caption)
+    assert "claims.json → claims[" in named and "evidence.figures" in named
 
 
 def test_figures_carry_their_narrow_layout() -> None:

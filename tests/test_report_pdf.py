@@ -72,7 +72,7 @@ def test_equations_are_numbered_as_the_reports_own() -> None:
 def test_figures_are_embedded_and_the_full_evidence_left_out() -> None:
     src = typst_source(build_document(sample_results(), provenance(), "quick"))
     assert src.count('format: "svg"') == sum(len(o.evidence.plots) for _, o in sample_results())
-    assert "All numbers of this claim" in src and "entropy_bits" not in src
+    assert "All numbers" in src and "claims.json → claims[" in src and "entropy_bits" not in src
 
 
 def test_equations_are_never_scaled_below_80_percent() -> None:

@@ -170,14 +170,18 @@ def claim_blocks(c: Claim, o: Outcome, linker: Linker, index: int, witness_defau
     if ev.counterexample is not None:
         blocks += [Subheading("Counterexample"), counterexample_text(ev.counterexample)]
     numbers = key_numbers_table(ev.key_numbers, linker) if ev.key_numbers else fallback_numbers(ev.figures)
+    json_path = f"claims.json → claims[{index}].evidence.figures"
     if numbers is not None:
-        blocks += [Subheading("Key numbers"), numbers]
+        # The table's caption says where all the other numbers are (the PDF has no collapsed table).
+        where = inlines("All numbers: ", Code(json_path), ".")
+        caption = (*numbers.caption, Text(" "), *where) if numbers.caption else where
+        blocks += [Subheading("Key numbers"), dataclasses.replace(numbers, caption=caption)]
     for j, plot in enumerate(ev.plots, start=1):
         label = f"fig-{c.id}-{j}"
         narrow, outlines = getattr(plot.svg, "narrow", None), getattr(plot.svg, "outlines", None)
         blocks.append(Figure(str(plot.svg), linker.prose(plot.caption), label, narrow, outlines))
     if ev.figures:
-        blocks.append(full_evidence(ev.figures, f"claims.json → claims[{index}].evidence.figures"))
+        blocks.append(full_evidence(ev.figures, json_path, named=numbers is not None))
     return blocks
 
 
@@ -293,7 +297,7 @@ def summary_section(results: Sequence[Result], linker: Linker) -> Section:
         ("claim", "kind", "source", "verdict", "reason"),
         tuple(rows),
         caption=inlines("Every claim by topic; the id links to the claim's section."),
-        widths=(3.0, 1.3, 1.8, 2.0, 6.4),
+        widths=(2.9, 1.2, 1.8, 2.7, 5.9),
         label="summary-table",
     )
     return Section("Summary", "summary", [table])

@@ -294,10 +294,11 @@ def derivation_blocks(cid: str, steps: Sequence[Step], linker: Linker) -> list[B
 # --- the full evidence ------------------------------------------------------------------------------
 
 
-def full_evidence(figures: Mapping[str, Any], json_path: str) -> Details:
-    """Every number of the evidence (collapsed in the HTML); the PDF names the JSON path instead."""
+def full_evidence(figures: Mapping[str, Any], json_path: str, *, named: bool = False) -> Details:
+    """Every number of the evidence (collapsed in the HTML); the PDF names the JSON path instead,
+    unless the key numbers' caption already ``named`` it."""
     rows = tuple((inlines(Code(k)), inlines(value_text(v))) for k, v in flatten(figures))
-    note = inlines("All numbers of this claim: ", Code(json_path), ".")
+    note = () if named else inlines("All numbers of this claim: ", Code(json_path), ".")
     return Details(
         "All numbers of the evidence",
         (Table(("key", "value"), rows, widths=(3, 4)),),

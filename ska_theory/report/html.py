@@ -188,6 +188,8 @@ def inline_svg(svg: str, prefix: str) -> str:
     svg = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}-\1"', svg)
     svg = re.sub(r'href="#([^"]+)"', rf'href="#{prefix}-\1"', svg)
     svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", svg)
+    # The font stack is set once by the page's stylesheet (figure svg text), not on every text.
+    svg = re.sub(r"font-family: [^;\"]*;? ?", "", svg)
     return svg.strip()
 
 
@@ -281,6 +283,7 @@ tr.group th { border-bottom: 1px solid var(--rule); background: var(--shade); fo
   padding-top: .5rem; }
 figure { margin: 1rem 0; text-align: center; }
 figure svg { max-width: 100%; height: auto; }
+figure svg text { font-family: "DejaVu Sans", "Liberation Sans", Arial, Helvetica, sans-serif; }
 figcaption { font-size: .88rem; color: var(--muted); margin-top: .3rem; text-align: left; }
 .graph-wrap { overflow-x: auto; }
 svg.claim-graph { max-width: 100%; height: auto;

@@ -57,10 +57,12 @@ PREAMBLE = (
     + _COLOURS
     + r"""
 )
-#let verdict(v) = {
+// A verdict tag on one line: a box as wide as its text does not wrap in a narrow cell.
+#let verdict(v) = context {
   let (c, f) = verdict-colours.at(v, default: (ink, shade))
-  box(fill: f, stroke: 0.4pt + c, inset: (x: 2.5pt, y: 1.5pt), outset: (y: 1pt),
-    radius: 2pt, text(font: "DejaVu Sans Mono", size: 0.78em, weight: "bold", fill: c, v))
+  let body = text(font: "DejaVu Sans Mono", size: 0.7em, weight: "bold", fill: c, v)
+  box(width: measure(body).width + 4pt, fill: f, stroke: 0.4pt + c, inset: (x: 2pt, y: 1.5pt),
+    outset: (y: 1pt), radius: 2pt, body)
 }
 // A numbered display equation that fits the line: Typst does not break equations, so a wider one
 // is set on several aligned lines (`alt`) when given, and scaled down (never below 80 %, i.e. the
