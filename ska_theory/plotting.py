@@ -36,6 +36,7 @@ from matplotlib.text import Text
 
 FONT_STACK = ("DejaVu Sans", "Liberation Sans", "Arial", "Helvetica", "sans-serif")
 TICK_SIZE = 9.0  # points; legends are never smaller
+NARROW_PANEL_WIDTH = 2.3  # inches per panel in the two-column (narrow-screen) layout
 SIGNIFICANT = 6
 
 STYLE: dict[Any, Any] = {
@@ -214,7 +215,10 @@ def _regrid(fig: Figure, axes: list[Axes]) -> None:
     grid = GridSpec(rows, 2, figure=fig)
     for i, ax in enumerate(axes):
         ax.set_subplotspec(grid[i // 2, i % 2])
-    fig.set_size_inches(2 * w / ncols + 0.4, rows * h / nrows)
+    # Smaller panels than the wide layout's, so the text is larger relative to a phone's width.
+    pw, ph = w / ncols, h / nrows
+    scale = min(1.0, NARROW_PANEL_WIDTH / pw)
+    fig.set_size_inches(2 * pw * scale + 0.4, rows * ph * scale + 0.2)
     fig.tight_layout()
 
 

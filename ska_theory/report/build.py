@@ -271,7 +271,7 @@ def how_to_read_section(results: Sequence[Result], mode: str) -> Section:
                 Strong("Numbering. "),
                 "Equations numbered (R1), (R2), … are this report's own; the papers' equations are cited "
                 "with the paper's key, as in “SKA-2 eq. 29”. Numbers are given to 6 significant digits; "
-                "all of them, unrounded, are in claims.json.",
+                "all of them are in claims.json.",
             )
         ),
     ]

@@ -305,13 +305,16 @@ details summary { cursor: pointer; color: var(--accent); font-size: .92rem; }
   .eq-narrow, .fig-narrow { display: block; }
   .eq-row { gap: .4rem; }
   .eq math { font-size: .9em; }
-  table, thead, tbody, tr, th, td, caption { display: block; width: 100%; }
-  thead { display: none; }
-  tr { border: 1px solid var(--rule); border-radius: .3rem; margin: 0 0 .6rem; padding: .3rem .2rem; }
-  tr.group { border: 0; padding: 0; }
-  td { border: 0; padding: .1rem .4rem; }
-  td[data-label]:not([data-label=""])::before { content: attr(data-label) ": "; color: var(--muted);
-    font-size: .85em; }
+  table.cards, table.cards thead, table.cards tbody, table.cards tr, table.cards th, table.cards td,
+  table.cards caption { display: block; width: 100%; }
+  table.cards thead { display: none; }
+  table.cards tr { border: 1px solid var(--rule); border-radius: .3rem; margin: 0 0 .6rem;
+    padding: .3rem .2rem; }
+  table.cards tr.group { border: 0; padding: 0; }
+  table.cards td { border: 0; padding: .1rem .4rem; }
+  table.cards td[data-label]:not([data-label=""])::before { content: attr(data-label) ": ";
+    color: var(--muted); font-size: .85em; }
+  table.auto { min-width: 0; }
   /* The summary's card: the id, then kind, source and verdict on one line, then the reason. */
   #summary-table td:nth-child(2), #summary-table td:nth-child(3), #summary-table td:nth-child(4) {
     display: inline-block; width: auto; }
@@ -430,7 +433,9 @@ class _Renderer:
         body = "".join(self._row(r, t.header) for r in t.rows)
         caption = f"<caption>{self.inline(t.caption)}</caption>" if t.caption else ""
         ident = f' id="{_attr(t.label)}"' if t.label else ""
-        cls = "" if t.widths else ' class="auto"'  # a small table is as wide as its content
+        # A small table is as wide as its content; a wide one becomes stacked cards on a narrow screen.
+        classes = [c for c, on in (("auto", not t.widths), ("cards", len(t.header) >= 4)) if on]
+        cls = f' class="{" ".join(classes)}"' if classes else ""
         return (
             f'<div class="table-wrap"><table{ident}{cls}>{caption}{cols}<thead><tr>{head}</tr></thead>'
             f"<tbody>{body}</tbody></table></div>"
