@@ -19,7 +19,7 @@ from typing import Any
 
 import ska_theory
 
-LIBRARIES = ("numpy", "scipy", "sympy", "mpmath", "matplotlib", "typst")
+LIBRARIES = ("numpy", "scipy", "sympy", "mpmath", "matplotlib", "typst", "igraph")
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -84,10 +84,31 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
+# What determines a report: the package (with the report's renderers), the claims' modules and their
+# data files. Git state is left out on purpose: a clean checkout of the same files gives the same report.
+REPORT_PACKAGES = ("ska_theory", "ska_theory.proofs", "ska_theory.sims")
+REPORT_SUFFIXES = (".py", ".toml", ".npz", ".md", ".json")
+
+
+def inputs_digest() -> str:
+    """sha256 of everything that determines a report: sources and data files, Python and library versions."""
+    h = hashlib.sha256(package_digest(REPORT_PACKAGES, REPORT_SUFFIXES).encode())
+    h.update(f"python {python_version()}".encode())
+    for name, version in sorted(package_versions().items()):
+        h.update(f"{name} {version}".encode())
+    return h.hexdigest()
+
+
+def python_version() -> str:
+    """major.minor: a patch release does not change what the toolkit computes."""
+    return ".".join(platform.python_version_tuple()[:2])
+
+
 def provenance() -> dict[str, Any]:
+    """What a report records about how it was made: versions and the digest of its inputs (no commit)."""
     return {
         "version": ska_theory.__version__,
-        "git": git_state(),
-        "python": platform.python_version(),
+        "inputs": inputs_digest(),
+        "python": python_version(),
         "packages": package_versions(),
     }

@@ -9,7 +9,9 @@ import pytest
 from report_samples import sample_results
 
 from ska_theory.cli import main
-from ska_theory.report import CLAIMS_FILE, FIGURES_DIR, REPORT_FILES, TIMINGS_FILE
+from ska_theory.io import dump_json
+from ska_theory.report import CLAIMS_FILE, FIGURES_DIR, MATRIX_FILE, REPORT_FILES, TIMINGS_FILE
+from ska_theory.report.numbers import round_floats
 
 ONE = "flow.entropy-gradient-z"  # a fast real claim
 OUTPUTS = (REPORT_FILES["html"], REPORT_FILES["pdf"], CLAIMS_FILE)
@@ -39,7 +41,7 @@ def test_regenerating_gives_byte_identical_files(tmp_path: Path, fake_registry: 
     assert set(fa) == {*OUTPUTS, TIMINGS_FILE, *plots}
     for name in [*OUTPUTS, *plots]:
         assert fa[name] == fb[name], f"{name} differs between two runs"
-    assert all(fa[name].decode() == svg for name, svg in plots.items())
+    assert all(fa[name].decode() == svg for name, svg in plots.items())  # the wide layout only
     # A figure no claim produces any more is removed by the next full run.
     stale = a / FIGURES_DIR / "gone--old.svg"
     stale.write_text("<svg/>")
@@ -55,7 +57,11 @@ def test_real_claim_report_and_claims_json_match_check(tmp_path: Path) -> None:
     assert main(["report", "--out", str(out), "--only", ONE, "--quiet"]) == 0
     check_json = tmp_path / "check.json"
     main(["check", "--only", ONE, "--quiet", "--json", str(check_json), "--record", str(out / CLAIMS_FILE)])
-    assert (out / CLAIMS_FILE).read_bytes() == check_json.read_bytes()
+    # The same record, with the report's floats rounded to 6 significant digits.
+    checked = round_floats(json.loads(check_json.read_text()))
+    assert (out / CLAIMS_FILE).read_text() == dump_json(checked)
+    record = json.loads((out / CLAIMS_FILE).read_text())
+    assert "git" not in record["provenance"] and len(record["provenance"]["inputs"]) == 64
     timings = json.loads((out / TIMINGS_FILE).read_text())
     assert set(timings["claims"]) == {ONE} and set(timings["render"]) == {"html", "pdf"}
     assert (out / REPORT_FILES["pdf"]).read_bytes().startswith(b"%PDF")
@@ -84,9 +90,19 @@ def test_only_keeps_other_recorded_claims(tmp_path: Path) -> None:
     assert ids == [other["id"], ONE]
 
 
+def test_theory_matrix_in_out_dir_is_shown(tmp_path: Path, fake_registry: list[str]) -> None:
+    from report_samples import MATRIX
+
+    (tmp_path / MATRIX_FILE).write_text(json.dumps(MATRIX))
+    assert main(["report", "--out", str(tmp_path), "--format", "html", "--quiet"]) == 0
+    html = (tmp_path / REPORT_FILES["html"]).read_text()
+    assert 'id="theory-matrix"' in html and "tempered" in html
+
+
 @pytest.mark.parametrize(
     "extra",
     [
+        ["--matrix", "no-such-matrix.json"],
         ["--format", "html,docx"],
         ["--format", ""],
         ["--only", "no-such-claim.*"],

@@ -11,6 +11,7 @@ from report_samples import discovered_symbolic, sample_results
 
 from ska_theory.provenance import provenance
 from ska_theory.report.build import build_document
+from ska_theory.report.document import Equation, walk
 from ska_theory.report.pdf import render_pdf, typst_source
 
 
@@ -57,15 +58,26 @@ def test_summary_links_to_claim_sections() -> None:
     assert internal >= 2 * len(_results())
 
 
-def test_equations_are_numbered() -> None:
-    n_steps = sum(len(o.evidence.steps) for _, o in _results())
-    text = "".join(pages_text())
-    assert f"({n_steps})" in text
+def test_equations_are_numbered_as_the_reports_own() -> None:
+    """Every numbered equation outside the HTML-only details gets an (R…) number, in order."""
+    doc = build_document(_results(), provenance(), "quick")
+    numbered = sum(
+        1 for _, s in walk(doc.sections) for b in s.blocks if isinstance(b, Equation) and b.numbered
+    )
+    found = [int(n) for n in re.findall(r"\(R(\d+)\)", "".join(pages_text()))]
+    # The first two are the "How to read" paragraph's example, "(R1), (R2), …".
+    assert numbered > 0 and found[:2] == [1, 2] and found[2:] == list(range(1, numbered + 1))
 
 
-def test_figures_are_embedded() -> None:
+def test_figures_are_embedded_and_the_full_evidence_left_out() -> None:
     src = typst_source(build_document(sample_results(), provenance(), "quick"))
     assert src.count('format: "svg"') == sum(len(o.evidence.plots) for _, o in sample_results())
+    assert "All numbers" in src and "claims.json → claims[" in src and "entropy_bits" not in src
+
+
+def test_equations_are_never_scaled_below_80_percent() -> None:
+    src = typst_source(build_document(sample_results(), provenance(), "quick"))
+    assert "calc.max(room / w, 0.8)" in src
 
 
 def test_same_document_same_bytes() -> None:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
+from ska_theory.claims.coverage import load_coverage
 from ska_theory.claims.evaluate import evaluate, stderr_progress
 from ska_theory.claims.model import Context, Mode
 from ska_theory.claims.record import claims_document, compare, load_recorded, merge_record
@@ -15,7 +18,16 @@ from ska_theory.claims.registry import discover, select
 from ska_theory.errors import UsageError
 from ska_theory.io import atomic_write_bytes, atomic_write_text, dump_json
 from ska_theory.provenance import provenance
-from ska_theory.report import CLAIMS_FILE, FIGURES_DIR, RENDERERS, REPORT_FILES, TIMINGS_FILE, build_document
+from ska_theory.report import (
+    CLAIMS_FILE,
+    FIGURES_DIR,
+    MATRIX_FILE,
+    RENDERERS,
+    REPORT_FILES,
+    TIMINGS_FILE,
+    build_document,
+)
+from ska_theory.report.numbers import round_floats
 
 DEFAULT_OUT = Path("reports")
 
@@ -27,7 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description="Recompute the verdict of every claim and write, into --out, "
         f"{REPORT_FILES['html']}, {REPORT_FILES['pdf']} and {CLAIMS_FILE} (the same JSON as "
         "'check --json'). Unchanged inputs give byte-identical files; run times go to stderr and "
-        f"{TIMINGS_FILE}. Exit status: 0 written, 2 usage error (nothing written).",
+        f"{TIMINGS_FILE}. The theory matrix ({MATRIX_FILE}, from 'ska-theory matrix --update') is "
+        "shown when --matrix names it or it is in --out. Exit status: 0 written, 2 usage error "
+        "(nothing written).",
     )
     p.add_argument(
         "--out",
@@ -52,6 +66,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         metavar="ID_GLOB",
         help="only claims whose id matches this glob (repeatable); other recorded claims are kept "
         f"in {CLAIMS_FILE}",
+    )
+    p.add_argument(
+        "--matrix",
+        type=Path,
+        metavar="PATH",
+        help=f"theory matrix to show (default: {MATRIX_FILE} in --out, when it exists)",
     )
     p.add_argument("--no-cache", action="store_true", help="recompute simulation runs")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress or timings on stderr")
@@ -82,9 +102,26 @@ def check_out_dir(out: Path) -> None:
         raise UsageError(f"--out {str(out)!r} is not writable")
 
 
+def load_matrix(named: Path | None, out: Path) -> dict[str, Any] | None:
+    """The theory matrix named by --matrix, else the one in --out, else none."""
+    path = named if named is not None else out / MATRIX_FILE
+    if not path.exists():
+        if named is not None:
+            raise UsageError(f"--matrix {str(path)!r} does not exist")
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as e:
+        raise UsageError(f"--matrix {str(path)!r} is not a theory matrix: {e}") from e
+    if not isinstance(data, dict) or not isinstance(data.get("claims"), list):
+        raise UsageError(f"--matrix {str(path)!r} is not a theory matrix (no 'claims' list)")
+    return data
+
+
 def run(args: argparse.Namespace) -> int:
     formats = parse_formats(args.format)
     check_out_dir(args.out)
+    matrix = load_matrix(args.matrix, args.out)
     record_path = args.out / CLAIMS_FILE
     recorded = load_recorded(record_path)
     claims = select(discover(), args.only)
@@ -96,10 +133,11 @@ def run(args: argparse.Namespace) -> int:
     results = evaluate(claims, ctx, None if args.quiet else stderr_progress)
     pairs = [(c, o) for c, o, _ in results]
     prov = provenance()
-    record = claims_document(pairs, prov, mode)
+    # Floats to 6 significant digits: last-bit differences between machines stay out of the file.
+    record = round_floats(claims_document(pairs, prov, mode))
     if args.only:
         record = merge_record(record_path, record)
-    document = build_document(pairs, prov, mode)
+    document = build_document(pairs, prov, mode, matrix=matrix, coverage=load_coverage())
     outputs: dict[str, bytes] = {}
     render_seconds: dict[str, float] = {}
     for fmt in formats:
@@ -109,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
     outputs[CLAIMS_FILE] = dump_json(record).encode("utf-8")
     # The numeric studies' figures also as standalone SVG files, for citing outside the reports.
     figures = {
-        f"{FIGURES_DIR}/{c.id}--{plot.name}.svg": plot.svg.encode("utf-8")
+        f"{FIGURES_DIR}/{c.id}--{plot.name}.svg": str(plot.svg).encode("utf-8")
         for c, o in pairs
         for plot in o.evidence.plots
     }

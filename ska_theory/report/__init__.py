@@ -16,7 +16,8 @@ from ska_theory.report.pdf import render_pdf
 # Output file names inside the report directory.
 REPORT_FILES: dict[str, str] = {"html": "ska-theory-report.html", "pdf": "ska-theory-report.pdf"}
 CLAIMS_FILE = "claims.json"
-TIMINGS_FILE = "timings.json"
+TIMINGS_FILE = "timings.json"  # run times of the last run (not committed: they differ between runs)
+MATRIX_FILE = "theory-matrix.json"  # written by 'ska-theory matrix --update'; shown when present
 FIGURES_DIR = "figures"  # the numeric claims' plots as standalone SVG files
 
 RENDERERS: dict[str, Callable[[Document], bytes]] = {
@@ -27,6 +28,7 @@ RENDERERS: dict[str, Callable[[Document], bytes]] = {
 __all__ = [
     "CLAIMS_FILE",
     "FIGURES_DIR",
+    "MATRIX_FILE",
     "RENDERERS",
     "REPORT_FILES",
     "TIMINGS_FILE",

@@ -2,286 +2,418 @@
 
 from __future__ import annotations
 
-import math
+import dataclasses
+import re
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-import numpy as np
-
-from ska_theory.claims.model import Claim, Outcome, Verdict, Witness
+from ska_theory.claims.coverage import CoverageEntry
+from ska_theory.claims.model import Claim, Outcome, Verdict
+from ska_theory.claims.sources import TEXTS
 from ska_theory.report.document import (
     Block,
     BulletList,
+    Cells,
     Code,
     Document,
     Equation,
     Figure,
+    GroupRow,
+    Inline,
+    Inlines,
     Paragraph,
     Quote,
     Ref,
     Section,
+    Strong,
     Subheading,
     Table,
+    Text,
     VerdictTag,
     inlines,
 )
+from ska_theory.report.evidence import (
+    common_settings,
+    counterexample_text,
+    derivation_blocks,
+    fallback_numbers,
+    full_evidence,
+    key_numbers_table,
+    robustness_text,
+    settings_text,
+    witness_table,
+)
+from ska_theory.report.graph import NARROW_GRAPH, claim_graph
+from ska_theory.report.notation import display_math
+from ska_theory.report.prose import Linker, bib_label, claim_label
 
 TITLE = "Structured Knowledge Accumulation: claims, verdicts and evidence"
 
 VERDICT_MEANING: dict[Verdict, str] = {
-    Verdict.HOLDS: "proved symbolically and confirmed by the numeric witness",
-    Verdict.HOLDS_UNDER_CONDITIONS: "proved under the listed conditions, which the papers leave implicit",
-    Verdict.HOLDS_VACUOUSLY: "an identity true for every path; its stated interpretation does not follow",
+    Verdict.HOLDS: "proved from the definitions and confirmed by an independent numeric witness",
+    Verdict.HOLDS_UNDER_CONDITIONS: "proved once conditions the papers leave implicit are added (listed)",
+    Verdict.HOLDS_VACUOUSLY: "a true identity, but true for every path, so the interpretation the paper "
+    "gives it does not follow",
     Verdict.FAILS: "contradicted: a counterexample is given",
-    Verdict.SUPPORTED: "the numeric study agrees within the stated tolerance",
-    Verdict.NOT_SUPPORTED: "the numeric study disagrees beyond the stated tolerance",
+    Verdict.SUPPORTED: "a numeric study agrees with the paper within the stated tolerance",
+    Verdict.NOT_SUPPORTED: "a numeric study disagrees with the paper beyond the stated tolerance",
+    Verdict.NOT_CHECKABLE: "cannot be checked: something the statement needs is undefined (named)",
+    Verdict.UNDECIDED: "the toolkit could not decide: one of its own steps did not go through (named); "
+    "this says nothing about the paper",
 }
 
-# Keys of evidence figures that describe how a run was made, repeated in the provenance section.
-_SETTING_KEYS = ("seed", "solver", "rtol", "atol", "method")
-# Longer lists are shortened in the documents; claims.json keeps every value.
-_MAX_LIST = 12
+# Until a claim writes its own sentence: what each verdict means for the paper.
+DEFAULT_MEANING: dict[Verdict, str] = {
+    Verdict.HOLDS: "the statement follows from the paper's own definitions, as written.",
+    Verdict.HOLDS_UNDER_CONDITIONS: "the statement is right once the conditions below are added; the "
+    "paper leaves them implicit.",
+    Verdict.HOLDS_VACUOUSLY: "the identity is true for every path, so it cannot single out the "
+    "trajectory the paper says it describes.",
+    Verdict.FAILS: "the statement, as written, is false: the counterexample below contradicts it.",
+    Verdict.SUPPORTED: "the simulations reproduce what the paper reports, within the stated tolerance.",
+    Verdict.NOT_SUPPORTED: "the simulations do not reproduce what the paper reports, beyond the stated "
+    "tolerance.",
+    Verdict.NOT_CHECKABLE: "the statement cannot be checked as written: something it needs is not defined.",
+    Verdict.UNDECIDED: "nothing yet: the toolkit could not decide this claim.",
+}
+
+# Topics (the first part of a claim id) in reading order, with their titles.
+TOPICS: dict[str, str] = {
+    "entropy": "Entropy",
+    "flow": "The SKA flow",
+    "lagrangian": "The Lagrangian",
+    "tensor-net": "The Tensor Net",
+    "time": "Time",
+    "knowledge-flow": "Knowledge flow",
+    "learning": "Learning",
+}
+
+Result = tuple[Claim, Outcome]
 
 
-def claim_label(claim_id: str) -> str:
-    return f"claim-{claim_id}"
+def topic(claim_id: str) -> str:
+    return claim_id.split(".", 1)[0]
 
 
-def fmt_number(x: Any) -> str:
-    """Deterministic short text of a number from the evidence (6 significant digits)."""
-    if isinstance(x, np.generic):
-        x = x.item()
-    if x is None:
-        return "null"  # as in claims.json
-    if isinstance(x, bool):
-        return "true" if x else "false"
-    if isinstance(x, int):
-        return str(x)
-    if isinstance(x, float):
-        if math.isnan(x):
-            return "nan"
-        if math.isinf(x):
-            return "∞" if x > 0 else "-∞"
-        return format(x, ".6g")
-    return str(x)
+def topic_title(key: str) -> str:
+    return TOPICS.get(key, key.replace("-", " ").capitalize())
 
 
-def fmt_residual(x: float) -> str:
-    return "0" if x == 0 else format(x, ".2e")
+def grouped(results: Sequence[Result]) -> list[tuple[str, list[Result]]]:
+    """Claims by topic: known topics in reading order, then others in order of appearance."""
+    seen = list(dict.fromkeys(topic(c.id) for c, _ in results))
+    keys = sorted(seen, key=lambda k: (list(TOPICS).index(k) if k in TOPICS else len(TOPICS), seen.index(k)))
+    return [(k, [r for r in results if topic(r[0].id) == k]) for k in keys]
 
 
-def _fmt_list(values: Sequence[Any]) -> str:
-    items = [fmt_number(v) for v in values]
-    if len(items) <= _MAX_LIST:
-        return "[" + ", ".join(items) + "]"
-    head, tail = items[: _MAX_LIST - 3], items[-3:]
-    return "[" + ", ".join(head) + ", …, " + ", ".join(tail) + f"] ({len(items)} values)"
+def source_inlines(c: Claim, linker: Linker) -> Inlines:
+    """'SKA-2 eq. 31' with the paper's key linked to the bibliography (and any other key named)."""
+    head: list[Inline] = [Ref(bib_label(c.source.paper), c.source.paper)] if c.source.paper in TEXTS else []
+    head += [Text(" " if head else c.source.paper + " ")]
+    return (*head, *linker.text(c.source.where))
 
 
-def flatten(data: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
-    """(dotted key, value text) for nested dicts/lists of numbers, in sorted key order."""
-    if isinstance(data, Mapping):
-        for k in sorted(data, key=str):
-            yield from flatten(data[k], f"{prefix}.{k}" if prefix else str(k))
-    elif isinstance(data, list | tuple | np.ndarray):
-        values = list(data.tolist() if isinstance(data, np.ndarray) else data)
-        if all(not isinstance(v, Mapping | list | tuple) for v in values):
-            yield prefix, _fmt_list(values)
-        else:
-            for i, v in enumerate(values):
-                yield from flatten(v, f"{prefix}[{i}]")
-    else:
-        yield prefix, fmt_number(data)
+# --- the parts of a claim's section --------------------------------------------------------------------
 
 
-def _key_value_table(
-    pairs: Sequence[tuple[str, str]], caption: str = "", header: tuple[str, str] = ("quantity", "value")
-) -> Table:
-    rows = tuple((inlines(Code(k)), inlines(Code(v))) for k, v in pairs)
-    return Table(header, rows, caption=caption, widths=(2, 3))
-
-
-def _domain_text(domain: Mapping[str, tuple[float, float]]) -> str:
-    return ", ".join(f"{k} ∈ [{fmt_number(lo)}, {fmt_number(hi)}]" for k, (lo, hi) in sorted(domain.items()))
-
-
-def _point_text(point: Mapping[str, float]) -> str:
-    return ", ".join(f"{k} = {fmt_number(v)}" for k, v in sorted(point.items())) or "-"
-
-
-def witness_table(witnesses: Sequence[Witness]) -> Table:
-    rows = tuple(
-        (
-            inlines(w.description),
-            inlines(Code(f"{w.digits} digits, {w.n_points} points, seed {w.seed}")),
-            inlines(_domain_text(w.domain)),
-            inlines(Code(f"{fmt_residual(w.max_rel_residual)} (abs {fmt_residual(w.max_abs_residual)})")),
-            inlines(Code(fmt_residual(w.tolerance)), " ", "agrees" if w.agrees else "DISAGREES"),
-            inlines(_point_text(w.worst_point)),
-        )
-        for w in witnesses
-    )
-    return Table(
-        ("identity", "precision", "domain", "max. rel. residual", "tolerance", "worst point"),
-        rows,
-        caption="mpmath witness: both sides evaluated at seeded random real points",
-        widths=(3, 2, 2, 2, 1.6, 1.8),
-    )
-
-
-def claim_blocks(c: Claim, o: Outcome) -> list[Block]:
-    """Everything one claim contributes: verdict, source, statement, derivation, witness, numbers."""
-    ev = o.evidence
-    blocks: list[Block] = [
-        Paragraph(inlines("Verdict: ", VerdictTag(str(o.verdict)), f" — {o.summary}")),
-    ]
-    where = f"{c.source} ({c.kind} claim)"
-    if c.source.quote:
-        blocks.append(Quote(c.source.quote, where))
-    else:
-        blocks.append(Paragraph(inlines(f"Source: {where}."), small=True))
-    blocks.append(Subheading("Statement"))
+def statement_blocks(c: Claim, linker: Linker) -> list[Block]:
     if isinstance(c.statement, str):
-        blocks.append(Paragraph(inlines(c.statement)))
-    else:
-        blocks.append(Equation(c.statement, label=f"eq-{c.id}"))
-    if o.conditions:
-        blocks.append(Subheading("Conditions"))
-        blocks.append(BulletList(tuple(inlines(cond) for cond in o.conditions)))
-    if ev.steps:
-        blocks.append(Subheading("Derivation"))
-        for i, step in enumerate(ev.steps, start=1):
-            blocks.append(Equation(step.expr, label=f"eq-{c.id}-{i}", note=step.justification))
-    if ev.witnesses:
-        blocks.append(Subheading("Numeric witness"))
-        blocks.append(witness_table(ev.witnesses))
-    if ev.counterexample is not None:
-        blocks.append(Subheading("Counterexample"))
-        blocks.append(_key_value_table(list(flatten(ev.counterexample))))
-    for j, plot in enumerate(ev.plots, start=1):
-        blocks.append(Figure(plot.svg, plot.caption, label=f"fig-{c.id}-{j}"))
-    if ev.figures:
-        blocks.append(Subheading("Numbers the verdict was decided on"))
-        blocks.append(_key_value_table(list(flatten(ev.figures))))
+        expr = display_math(c.statement)
+        if expr is not None:
+            return [Equation(expr, label=f"eq-{c.id}", written=True)]
+        return [Paragraph(linker.prose(c.statement))]
+    return [Equation(c.statement, label=f"eq-{c.id}")]
+
+
+def step_text(step: str) -> str:
+    """An undecided claim's step; a code location ``module.function:line`` in words."""
+    m = re.fullmatch(r"(\w+)\.(\w+):(\d+)", step)
+    if m is None:
+        return step
+    module, function, line = m.groups()
+    return f"{function.replace('_', ' ').strip()} (in {module.replace('_', ' ').strip()}, line {line})"
+
+
+def header_blocks(c: Claim, o: Outcome, linker: Linker) -> list[Block]:
+    """Verdict, kind and source; the one-line summary; what the verdict means for the paper."""
+    line: list[Inline] = [VerdictTag(str(o.verdict)), Text(f" {c.kind} claim · "), *source_inlines(c, linker)]
+    if c.uses:
+        line.append(Text(" · builds on "))
+        for i, u in enumerate(c.uses):
+            line += [*([Text(", ")] if i else []), Ref(claim_label(u), u)]
+    blocks: list[Block] = [Paragraph(tuple(line)), Paragraph(linker.prose(o.summary))]
+    meaning = linker.prose(o.meaning) if o.meaning else inlines(DEFAULT_MEANING[o.verdict])
+    blocks.append(Paragraph((Strong("What this means for the paper: "), *meaning)))
+    if o.robustness is not None:
+        blocks.append(Paragraph(robustness_text(o.robustness, str(o.verdict), linker), small=True))
+    if o.step:
+        blocks.append(
+            Paragraph(inlines("The step that did not go through: ", step_text(o.step), "."), small=True)
+        )
+    if c.source.quote:
+        blocks.append(Quote(linker.prose(c.source.quote), source_inlines(c, linker)))
     return blocks
 
 
-def summary_section(results: Sequence[tuple[Claim, Outcome]]) -> Section:
+def claim_blocks(c: Claim, o: Outcome, linker: Linker, index: int, witness_default: Any) -> list[Block]:
+    """Everything one claim contributes, curated (the full evidence is in claims.json)."""
+    ev = o.evidence
+    blocks = header_blocks(c, o, linker)
+    blocks += [Subheading("Statement"), *statement_blocks(c, linker)]
+    if o.conditions:
+        blocks += [Subheading("Conditions"), BulletList(tuple(linker.prose(x) for x in o.conditions))]
+    if ev.steps:
+        blocks += [Subheading("Derivation (sketch)"), *derivation_blocks(c.id, ev.steps, linker)]
+    if ev.witnesses:
+        blocks += [Subheading("Numeric witness"), witness_table(ev.witnesses, witness_default, linker)]
+    if ev.counterexample is not None:
+        blocks += [Subheading("Counterexample"), counterexample_text(ev.counterexample)]
+    numbers = key_numbers_table(ev.key_numbers, linker) if ev.key_numbers else fallback_numbers(ev.figures)
+    json_path = f"claims.json → claims[{index}].evidence.figures"
+    if numbers is not None:
+        # The table's caption says where all the other numbers are (the PDF has no collapsed table).
+        where = inlines("All numbers: ", Code(json_path), ".")
+        caption = (*numbers.caption, Text(" "), *where) if numbers.caption else where
+        blocks += [Subheading("Key numbers"), dataclasses.replace(numbers, caption=caption)]
+    for j, plot in enumerate(ev.plots, start=1):
+        label = f"fig-{c.id}-{j}"
+        narrow, outlines = getattr(plot.svg, "narrow", None), getattr(plot.svg, "outlines", None)
+        blocks.append(Figure(str(plot.svg), linker.prose(plot.caption), label, narrow, outlines))
+    if ev.figures:
+        blocks.append(full_evidence(ev.figures, json_path, named=numbers is not None))
+    return blocks
+
+
+def claim_section(c: Claim, o: Outcome, linker: Linker, index: int, witness_default: Any) -> Section:
+    title = f"{c.id} — {c.title}" if c.title else c.id
+    return Section(
+        title, claim_label(c.id), claim_blocks(c, o, linker, index, witness_default), back="summary"
+    )
+
+
+# --- front matter -------------------------------------------------------------------------------------
+
+
+def tally(results: Sequence[Result]) -> Inlines:
     counts = Counter(str(o.verdict) for _, o in results)
-    tally: list[str | VerdictTag] = []
+    parts: list[Inline] = [Text(f"{len(results)} claims: ")]
     for v in Verdict:
         if counts[str(v)]:
-            tally += [", " if tally else "", VerdictTag(str(v)), f" {counts[str(v)]}"]
-    rows = tuple(
-        (
-            inlines(Ref(claim_label(c.id), c.id)),
-            inlines(str(c.source)),
-            inlines(VerdictTag(str(o.verdict))),
-            inlines(o.summary),
+            parts += [
+                Text(", ") if len(parts) > 1 else Text(""),
+                VerdictTag(str(v)),
+                Text(f" {counts[str(v)]}"),
+            ]
+    parts.append(Text("."))
+    return tuple(parts)
+
+
+def overview_section(results: Sequence[Result], linker: Linker) -> Section:
+    present = [str(v) for v in Verdict if any(o.verdict is v for _, o in results)]
+    caption: list[Inline] = [
+        Text(
+            "How the claims build on each other: an arrow from one claim to another means the second "
+            "claim's evidence uses the first's result; claims that use no other claim and that no claim "
+            "uses sit in the grid. Each box links to its claim and is coloured by its verdict:"
         )
-        for c, o in results
-    )
-    legend = BulletList(
-        tuple(inlines(VerdictTag(str(v)), f": {meaning}.") for v, meaning in VERDICT_MEANING.items())
-    )
-    return Section(
-        "Summary",
-        "summary",
-        [
-            Paragraph(inlines(f"{len(results)} claims: ", *tally, ".")),
-            Table(
-                ("claim", "source", "verdict", "reason"),
-                rows,
-                caption="Every claim, its verdict and one-line reason; the id links to the claim's section.",
-                widths=(3.2, 1.5, 1.9, 5.6),
-            ),
-            Subheading("Verdicts"),
-            legend,
-        ],
-    )
-
-
-def _settings(results: Sequence[tuple[Claim, Outcome]]) -> list[tuple[str, str, str]]:
-    out = []
-    for c, o in results:
-        for w in o.evidence.witnesses:
-            out.append((c.id, "witness seed", str(w.seed)))
-        for key, value in flatten(o.evidence.figures):
-            if any(k in key.lower() for k in _SETTING_KEYS):
-                out.append((c.id, key, value))
-    return out
-
-
-def provenance_section(
-    provenance: Mapping[str, Any], mode: str, results: Sequence[tuple[Claim, Outcome]]
-) -> Section:
-    git = provenance.get("git", {})
-    pairs = [
-        ("ska-theory", str(provenance.get("version", "?"))),
-        ("git commit", str(git.get("commit") or "unknown")),
-        ("uncommitted changes", {True: "yes (dirty)", False: "no", None: "unknown"}[git.get("dirty")]),
-        ("mode", mode),
-        ("Python", str(provenance.get("python", "?"))),
     ]
-    pairs += [(name, str(v)) for name, v in sorted(provenance.get("packages", {}).items())]
+    for v in present:
+        caption += [Text(" "), VerdictTag(v)]
+    caption.append(Text("."))
+    args = ([c.id for c, _ in results], [str(o.verdict) for _, o in results], [c.uses for c, _ in results])
+    graph = claim_graph(*args, tuple(caption))
+    narrow = claim_graph(*args, tuple(caption), width=NARROW_GRAPH)
+    if narrow != graph:
+        graph = dataclasses.replace(graph, narrow=narrow)
+    return Section("Overview", "overview", [Paragraph(tally(results)), graph])
+
+
+def how_to_read_section(results: Sequence[Result], mode: str) -> Section:
+    legend = BulletList(tuple(inlines(VerdictTag(str(v)), f": {m}.") for v, m in VERDICT_MEANING.items()))
+    default = common_settings([w for _, o in results for w in o.evidence.witnesses])
+    other = "full" if mode == "quick" else "quick"
     blocks: list[Block] = [
-        _key_value_table(
-            pairs, caption="Versions of everything that computed the verdicts.", header=("item", "value")
+        Paragraph(
+            inlines(
+                "Every checkable statement of the four texts in the ",
+                Ref("bibliography", "bibliography"),
+                " is a claim. Each claim gets a verdict, computed from the definitions on every run "
+                "(never copied from a file), with the evidence it was decided on. The verdicts:",
+            )
+        ),
+        legend,
+        Paragraph(
+            inlines(
+                Strong("Quick and full mode. "),
+                f"This report was made in {mode} mode. Symbolic claims are the same in both modes; "
+                "numeric studies run shorter simulations on fewer settings in quick mode and the whole "
+                "grids in full mode (",
+                Code(f"ska-theory report --{other}"),
+                " makes the other).",
+            )
         ),
         Paragraph(
             inlines(
-                "Every verdict above was recomputed from scratch by ",
-                Code("ska-theory report"),
-                "; the same verdicts and all their numbers are in ",
-                Code("claims.json"),
-                ". Run times differ between runs and are kept out of this document; they are in ",
-                Code("timings.json"),
-                ".",
-            ),
-            small=True,
+                Strong("Witnesses. "),
+                "A symbolic proof is checked independently by a witness: both sides of the identity are "
+                "evaluated with mpmath at random real points and compared. A witness that disagrees gives "
+                "a counterexample; one that agrees only confirms the proof, it does not replace it."
+                + (
+                    f" Unless a claim says otherwise, each witness uses {settings_text(default)}."
+                    if default
+                    else ""
+                ),
+            )
+        ),
+        Paragraph(
+            inlines(
+                Strong("Numbering. "),
+                "Equations numbered (R1), (R2), … are this report's own; the papers' equations are cited "
+                "with the paper's key, as in “SKA-2 eq. 29”. Numbers are given to 6 significant digits; "
+                "all of them are in claims.json.",
+            )
         ),
     ]
-    settings = _settings(results)
-    if settings:
-        blocks.append(Subheading("Seeds and solver settings"))
-        rows = tuple(
-            (inlines(Ref(claim_label(c), c)), inlines(Code(k)), inlines(Code(v))) for c, k, v in settings
+    return Section("How to read this report", "how-to-read", blocks)
+
+
+def summary_section(results: Sequence[Result], linker: Linker) -> Section:
+    rows: list[Cells | GroupRow] = []
+    for key, members in grouped(results):
+        papers = [p for p in TEXTS if any(c.source.paper == p for c, _ in members)]
+        rows.append(GroupRow(inlines(f"{topic_title(key)} · ", *_join_refs(papers))))
+        for c, o in members:
+            rows.append(
+                (
+                    inlines(Ref(claim_label(c.id), c.id)),
+                    inlines(c.kind),
+                    source_inlines(c, linker),
+                    inlines(VerdictTag(str(o.verdict))),
+                    linker.prose(o.summary),
+                )
+            )
+    table = Table(
+        ("claim", "kind", "source", "verdict", "reason"),
+        tuple(rows),
+        caption=inlines("Every claim by topic; the id links to the claim's section."),
+        widths=(2.9, 1.2, 1.8, 2.7, 5.9),
+        label="summary-table",
+    )
+    return Section("Summary", "summary", [table])
+
+
+def _join_refs(keys: Sequence[str]) -> list[Inline]:
+    out: list[Inline] = []
+    for i, k in enumerate(keys):
+        out += [*([Text(", ")] if i else []), Ref(bib_label(k), k)]
+    return out
+
+
+# --- back matter --------------------------------------------------------------------------------------
+
+
+THEORY_NOTE = (
+    "Each symbolic claim is derived again under other definitions of the theory: paper ($sigma$, entropy "
+    "in bits, the paper's sign of $nabla_z_H$), code-sign ($nabla_z_H$ with the sign the authors' code "
+    "computes), nats (entropy in nats) and tempered (the activation $D = sigma(2*z)$). A verdict that "
+    "differs from the paper column shows which definition the claim depends on."
+)
+
+
+def matrix_section(matrix: Mapping[str, Any], linker: Linker) -> Section:
+    names = [t["name"] for t in matrix.get("theories", [])]
+    rows: list[Cells] = []
+    for entry in matrix.get("claims", []):
+        verdicts = entry.get("verdicts", {})
+        cells = [inlines(VerdictTag(verdicts[n])) if n in verdicts else inlines("—") for n in names]
+        depends = ", ".join(entry.get("depends_on", [])) or "—"
+        rows.append((_claim_link(entry["id"], linker), *cells, inlines(depends)))
+    table = Table(("claim", *names, "depends on"), tuple(rows))
+    return Section("Theory matrix", "theory-matrix", [Paragraph(linker.prose(THEORY_NOTE)), table])
+
+
+def _claim_link(cid: str, linker: Linker) -> Inlines:
+    """A link to a claim of this report; only the id for one it does not hold (a partial run)."""
+    return inlines(Ref(claim_label(cid), cid)) if cid in linker.claim_ids else inlines(cid)
+
+
+def coverage_section(entries: Sequence[CoverageEntry], linker: Linker) -> Section:
+    rows: list[Cells] = []
+    for e in entries:
+        verdict = _claim_link(e.claim, linker) if e.claim else inlines(f"not a claim: {e.not_a_claim}")
+        rows.append(
+            (inlines(Ref(bib_label(e.text), e.text), f" {e.section}"), linker.prose(e.quote), verdict)
         )
-        blocks.append(Table(("claim", "setting", "value"), rows, widths=(3, 2, 3)))
-    return Section("Provenance", "provenance", blocks)
+    intro = Paragraph(
+        inlines(
+            "Every checkable sentence of the four texts, and the claim that decides it or why it is none."
+        )
+    )
+    return Section(
+        "Coverage of the texts",
+        "coverage",
+        [intro, Table(("where", "sentence", "claim"), tuple(rows), widths=(2, 6, 3))],
+    )
 
 
-def _claim_section(c: Claim, o: Outcome) -> Section:
-    title = f"{c.id}: {c.title}" if c.title else c.id
-    return Section(title, claim_label(c.id), claim_blocks(c, o))
+def bibliography_section() -> Section:
+    items = []
+    for t in TEXTS.values():
+        where = f"arXiv:{t.arxiv}" if t.arxiv else f"{t.kind}"
+        items.append(inlines(Strong(t.key), f" — {t.author}, “{t.title}”, {where}, {t.date}."))
+    labels = tuple(bib_label(k) for k in TEXTS)
+    return Section("Bibliography", "bibliography", [BulletList(tuple(items), labels=labels)])
+
+
+def provenance_section(provenance: Mapping[str, Any], mode: str) -> Section:
+    rows: list[Cells] = [
+        (inlines("ska-theory"), inlines(str(provenance.get("version", "?")))),
+        (inlines("inputs (sha256)"), inlines(Code(str(provenance.get("inputs", "unknown"))))),
+        (inlines("mode"), inlines(mode)),
+        (inlines("Python"), inlines(str(provenance.get("python", "?")))),
+    ]
+    rows += [(inlines(name), inlines(str(v))) for name, v in sorted(provenance.get("packages", {}).items())]
+    note = Paragraph(
+        inlines(
+            "The inputs digest covers every file that determines this report: the package, the claims' "
+            "modules (proofs and sims), their data files, and the versions above. Regenerating from the "
+            "same inputs gives byte-identical files; every verdict was recomputed by ",
+            Code("ska-theory report"),
+            " and is in ",
+            Code("claims.json"),
+            " with all its numbers.",
+        ),
+        small=True,
+    )
+    return Section("Provenance", "provenance", [Table(("item", "value"), tuple(rows), widths=(2, 5)), note])
 
 
 def build_document(
-    results: Sequence[tuple[Claim, Outcome]], provenance: Mapping[str, Any], mode: str
+    results: Sequence[Result],
+    provenance: Mapping[str, Any],
+    mode: str,
+    *,
+    matrix: Mapping[str, Any] | None = None,
+    coverage: Sequence[CoverageEntry] = (),
 ) -> Document:
-    """The report of ``results`` (in the given order) with its provenance."""
-    git = provenance.get("git", {})
-    commit = str(git.get("commit") or "unknown")[:12] + (" (dirty)" if git.get("dirty") else "")
-    subtitle = f"ska-theory {provenance.get('version', '?')} · {mode} mode · commit {commit}"
-    symbolic = [_claim_section(c, o) for c, o in results if c.kind == "symbolic"]
-    numeric = [_claim_section(c, o) for c, o in results if c.kind == "numeric"]
-    sections = [summary_section(results)]
-    if symbolic:
-        intro = Paragraph(
-            inlines(
-                "Each identity is proved by named, targeted rewrites that reduce the difference of its "
-                "two sides to 0, and witnessed independently with mpmath at seeded random real points. "
-                "A failed simplification is never taken as a disproof."
-            )
-        )
-        sections.append(Section("Symbolic claims", "symbolic", [intro], symbolic))
-    if numeric:
-        intro = Paragraph(
-            inlines(
-                "Numeric studies: the figures and the numbers each verdict was decided on, with tolerances."
-            )
-        )
-        sections.append(Section("Numeric claims", "numeric", [intro], numeric))
-    sections.append(provenance_section(provenance, mode, results))
+    """The report of ``results`` with its provenance; ``matrix`` is the theory matrix, if any."""
+    linker = Linker([c.id for c, _ in results])
+    index = {c.id: i for i, (c, _) in enumerate(results)}
+    default = common_settings([w for _, o in results for w in o.evidence.witnesses])
+    sections = [
+        overview_section(results, linker),
+        how_to_read_section(results, mode),
+        summary_section(results, linker),
+    ]
+    for key, members in grouped(results):
+        subs = [claim_section(c, o, linker, index[c.id], default) for c, o in members]
+        sections.append(Section(topic_title(key), f"topic-{key}", [], subs))
+    if matrix:
+        sections.append(matrix_section(matrix, linker))
+    if coverage:
+        sections.append(coverage_section(coverage, linker))
+    sections += [bibliography_section(), provenance_section(provenance, mode)]
+    digest = str(provenance.get("inputs", "unknown"))[:12]
+    subtitle = f"ska-theory {provenance.get('version', '?')} · {mode} mode · inputs {digest}"
     return Document(TITLE, subtitle, sections)

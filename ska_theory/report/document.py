@@ -1,7 +1,7 @@
 """A small document model shared by the HTML and PDF renderers.
 
 ``build.py`` turns claims into a :class:`Document`; renderers only typeset it. Every number is already
-text here, so the two outputs cannot disagree about a value.
+text here and every maths span already parsed, so the two outputs cannot disagree about a value.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ class Text:
 
 @dataclass(frozen=True)
 class Code:
-    """Monospace text: identifiers, file names, numbers copied from the record."""
+    """Monospace text: file names, commands, JSON paths."""
 
     text: str
 
@@ -31,15 +31,21 @@ class Emph:
 
 
 @dataclass(frozen=True)
+class Strong:
+    text: str
+
+
+@dataclass(frozen=True)
 class Math:
-    """Inline math."""
+    """Inline maths; ``written`` when it comes from ``$...$`` markup (kept in the written order)."""
 
     expr: sp.Basic | str
+    written: bool = False
 
 
 @dataclass(frozen=True)
 class Ref:
-    """Link to a labelled block in the same document (a claim section, an equation)."""
+    """Link to a labelled place in the same document (a claim section, a bibliography entry)."""
 
     label: str
     text: str
@@ -52,7 +58,7 @@ class VerdictTag:
     verdict: str
 
 
-Inline = Text | Code | Emph | Math | Ref | VerdictTag
+Inline = Text | Code | Emph | Strong | Math | Ref | VerdictTag
 Inlines = tuple[Inline, ...]
 
 
@@ -76,13 +82,14 @@ class Subheading:
 class Quote:
     """A quotation from a paper, with where it comes from."""
 
-    text: str
-    attribution: str
+    content: Inlines
+    attribution: Inlines
 
 
 @dataclass(frozen=True)
 class BulletList:
     items: tuple[Inlines, ...]
+    labels: tuple[str, ...] = ()  # an anchor per item (bibliography entries), or none
 
 
 @dataclass(frozen=True)
@@ -91,26 +98,82 @@ class Equation:
 
     expr: sp.Basic | str
     label: str | None = None
-    note: str = ""
+    note: Inlines = ()
+    written: bool = False
+    numbered: bool = True
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """A heading row inside a table (the summary's groups)."""
+
+    content: Inlines
+
+
+Cells = tuple[Inlines, ...]
 
 
 @dataclass(frozen=True)
 class Table:
     header: tuple[str, ...]
-    rows: tuple[tuple[Inlines, ...], ...]
-    caption: str = ""
+    rows: tuple[Cells | GroupRow, ...]
+    caption: Inlines = ()
     # Relative column widths; None lets the renderer size columns to content.
     widths: tuple[float, ...] | None = None
+    label: str | None = None
 
 
 @dataclass(frozen=True)
 class Figure:
+    """An SVG figure; ``narrow`` is the same figure laid out for narrow screens (2 columns), if any;
+    ``outlines`` the same figure with its text as outlines (the PDF's), if any."""
+
     svg: str
-    caption: str
+    caption: Inlines
     label: str
+    narrow: str | None = None
+    outlines: str | None = None
 
 
-Block = Paragraph | Subheading | Quote | BulletList | Equation | Table | Figure
+@dataclass(frozen=True)
+class Details:
+    """Material the HTML shows collapsed; the PDF shows ``pdf_note`` (where to find it) instead."""
+
+    summary: str
+    blocks: tuple[Block, ...]
+    pdf_note: Inlines = ()
+
+
+@dataclass(frozen=True)
+class GraphNode:
+    label: str  # the section it links to
+    lines: tuple[str, ...]  # text lines of the box
+    verdict: str
+    x: float  # centre, in graph units (px at 100 %)
+    y: float
+    w: float
+    h: float
+
+
+@dataclass(frozen=True)
+class GraphEdge:
+    points: tuple[tuple[float, float], ...]  # from the used claim to the claim that uses it
+
+
+@dataclass(frozen=True)
+class Graph:
+    """The claim graph, laid out: nodes and edges in units of ``width`` × ``height``."""
+
+    nodes: tuple[GraphNode, ...]
+    edges: tuple[GraphEdge, ...]
+    width: float
+    height: float
+    caption: Inlines
+    label: str = "claim-graph"
+    narrow: Graph | None = None  # the same graph for narrow screens (the grid in fewer columns)
+
+
+Block = Paragraph | Subheading | Quote | BulletList | Equation | Table | Figure | Details | Graph
 
 
 @dataclass
@@ -119,6 +182,9 @@ class Section:
     label: str
     blocks: list[Block] = field(default_factory=list)
     subsections: list[Section] = field(default_factory=list)
+    # Label of a place the section links back to (a claim section links to the summary).
+    back: str | None = None
+    in_toc: bool = True
 
 
 @dataclass

@@ -7,6 +7,7 @@ date is fixed, so the same document gives the same PDF bytes on every machine.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 
 import typst
 
@@ -14,46 +15,61 @@ from ska_theory.report.document import (
     Block,
     BulletList,
     Code,
+    Details,
     Document,
     Emph,
     Equation,
     Figure,
+    Graph,
+    GroupRow,
     Inlines,
     Math,
     Paragraph,
     Quote,
     Ref,
     Section,
+    Strong,
     Subheading,
     Table,
     Text,
     VerdictTag,
 )
+from ska_theory.report.graph import FONT
+from ska_theory.report.style import VERDICT_COLOURS
 from ska_theory.report.typst_printer import typst_math, typst_math_lines, typst_string
 
 # Any fixed instant works; the epoch says plainly that it is not a real date.
 FIXED_TIMESTAMP = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+# The page's text width and the drawing width of the claim graph on it.
+TEXT_WIDTH_PT = 481.9
 
-PREAMBLE = r"""
+_COLOURS = ",\n  ".join(f'"{v}": (rgb("{ink}"), rgb("{fill}"))' for v, (ink, fill) in VERDICT_COLOURS.items())
+
+PREAMBLE = (
+    r"""
 #let ink = rgb("#1d232b")
 #let muted = rgb("#5a6472")
 #let accent = rgb("#1f4e8c")
 #let rule = rgb("#d5dae1")
 #let shade = rgb("#f4f6f9")
 #let verdict-colours = (
-  "holds": rgb("#17632a"), "supported": rgb("#17632a"),
-  "holds-under-conditions": rgb("#155a70"), "holds-vacuously": rgb("#7a5400"),
-  "fails": rgb("#a01818"), "not-supported": rgb("#a01818"),
+  """
+    + _COLOURS
+    + r"""
 )
-#let verdict(v) = {
-  let c = verdict-colours.at(v, default: ink)
-  box(fill: c.lighten(88%), stroke: 0.4pt + c.lighten(40%), inset: (x: 2.5pt, y: 1.5pt), outset: (y: 1pt),
-    radius: 2pt, text(font: "DejaVu Sans Mono", size: 0.78em, weight: "bold", fill: c, v))
+// A verdict tag on one line: a box as wide as its text does not wrap in a narrow cell.
+#let verdict(v) = context {
+  let (c, f) = verdict-colours.at(v, default: (ink, shade))
+  let body = text(font: "DejaVu Sans Mono", size: 0.7em, weight: "bold", fill: c, v)
+  box(width: measure(body).width + 4pt, fill: f, stroke: 0.4pt + c, inset: (x: 2pt, y: 1.5pt),
+    outset: (y: 1pt), radius: 2pt, body)
 }
 // A numbered display equation that fits the line: Typst does not break equations, so a wider one
-// is set on several aligned lines (`alt`) when given, and scaled down if it is still too wide.
-#let fit-equation(main, alt: none) = layout(size => {
-  let room = size.width - 30pt
+// is set on several aligned lines (`alt`) when given, and scaled down (never below 80 %, i.e. the
+// body size minus 2 pt) if it is still too wide.
+#let fit-equation(main, alt: none, numbered: true) = layout(size => {
+  // A centred equation clears its number only if it leaves the number's width free on both sides.
+  let room = size.width - 64pt
   let width(e) = measure(math.equation(block: true, numbering: none, e.body)).width
   let body = main.body
   let w = width(main)
@@ -61,25 +77,38 @@ PREAMBLE = r"""
     body = alt.body
     w = width(alt)
   }
+  let num = if numbered { "(R1)" } else { none }
   if w > room {
-    let r = calc.max(room / w, 0.5)
-    math.equation(block: true, numbering: "(1)",
+    let r = calc.max(room / w, 0.8)
+    math.equation(block: true, numbering: num,
       scale(r * 100%, reflow: true, math.equation(block: true, numbering: none, body)))
   } else {
-    math.equation(block: true, numbering: "(1)", body)
+    math.equation(block: true, numbering: num, body)
   }
 })
-#let claim-ref(l, t) = {
-  link(l, raw(t))
-  text(size: 0.8em, fill: muted)[ §#ref(l, supplement: none)]
-}
 // A derivation step: its justification beside the numbered equation.
-#let step(why, eq) = grid(columns: (27%, 1fr), column-gutter: 1em, align: (left + horizon, left),
+#let step(why, eq) = grid(columns: (26%, 1fr), column-gutter: 1em, align: (left + horizon, left),
   { set par(justify: false); text(size: 0.82em, fill: muted, style: "italic", why) }, eq)
-#let subheading(t) = block(above: 1.2em, below: 0.6em, sticky: true, text(weight: "bold", t))
+#let subheading(t) = block(above: 0.9em, below: 0.45em, sticky: true, text(weight: "bold", size: 0.95em, t))
+#let graph-node(dx, dy, w, h, target, lines, v, size) = {
+  let (c, f) = verdict-colours.at(v, default: (ink, shade))
+  place(dx: dx, dy: dy, link(target, box(width: w, height: h, fill: f, stroke: 0.6pt + c, radius: 2pt,
+    align(center + horizon, text(font: "DejaVu Sans Mono", size: size, fill: c, lines.join(linebreak()))))))
+}
+#let graph-edge(pts) = {
+  place(curve(stroke: 0.7pt + muted, curve.move(pts.first()), ..pts.slice(1).map(p => curve.line(p))))
+  let (a, b) = (pts.at(-2), pts.last())
+  let (dx, dy) = (b.at(0) - a.at(0), b.at(1) - a.at(1))
+  let n = calc.sqrt(dx.pt() * dx.pt() + dy.pt() * dy.pt())
+  let (ux, uy) = (dx.pt() / n, dy.pt() / n)
+  let s = 4
+  place(polygon(fill: muted, b,
+    (b.at(0) - (s * ux - s * 0.5 * uy) * 1pt, b.at(1) - (s * uy + s * 0.5 * ux) * 1pt),
+    (b.at(0) - (s * ux + s * 0.5 * uy) * 1pt, b.at(1) - (s * uy - s * 0.5 * ux) * 1pt)))
+}
 #set document(title: @TITLE@, author: "ska-theory", date: none)
 #set page(
-  paper: "a4", margin: (x: 2cm, top: 2.3cm, bottom: 2.2cm),
+  paper: "a4", margin: (x: 2cm, top: 2.1cm, bottom: 2cm),
   header: context if here().page() > 1 {
     set text(size: 8pt, fill: muted)
     @TITLE@
@@ -90,29 +119,39 @@ PREAMBLE = r"""
     counter(page).display("1 / 1", both: true))),
 )
 #set text(font: "Libertinus Serif", size: 10pt, lang: "en", fill: ink)
-#set par(justify: true)
+#set par(justify: true, spacing: 0.8em)
 #set heading(numbering: "1.1")
 #show heading: set text(fill: ink)
-#show heading.where(level: 1): it => { v(0.4em); it; v(0.3em) }
-#set math.equation(numbering: "(1)")
+#show heading.where(level: 1): it => { v(0.3em); it; v(0.2em) }
+#show heading.where(level: 2): it => block(above: 1.3em, below: 0.6em, sticky: true,
+  grid(columns: (1fr, auto), column-gutter: 1em, it,
+    text(size: 0.75em, weight: "regular", link(<summary>)[↑ summary])))
+#set math.equation(numbering: "(R1)")
 #show raw: set text(font: "DejaVu Sans Mono", size: 0.86em)
 #show link: set text(fill: accent)
 #show figure.where(kind: table): set block(breakable: true)
 #show figure: set figure.caption(position: bottom)
 #show figure.caption: set text(size: 0.85em, fill: muted)
+#show figure: set block(above: 0.7em, below: 0.7em)
 #set table(
-  inset: (x: 4pt, y: 3.5pt),
+  inset: (x: 4pt, y: 3pt),
   stroke: (x, y) => (bottom: if y == 0 { 0.8pt + ink } else { 0.4pt + rule }),
-  fill: (x, y) => if y > 0 and calc.even(y) { shade },
   align: left + top,
 )
 #show table: set text(size: 8.5pt)
 #show table: set par(justify: false)
+#set list(spacing: 0.5em)
+#show table: set block(above: 0.5em, below: 0.5em)
 """
+)
 
 
 def _text(s: str) -> str:
     return "#" + typst_string(s) if s else ""
+
+
+def _pt(x: float) -> str:
+    return f"{round(x, 2):g}pt"
 
 
 class _TypstWriter:
@@ -126,13 +165,24 @@ class _TypstWriter:
                     out.append(f"#raw({typst_string(text)})")
                 case Emph(text):
                     out.append(f"#emph({typst_string(text)})")
-                case Math(expr):
-                    out.append(f"${typst_math(expr)}$")
+                case Strong(text):
+                    out.append(f"#strong({typst_string(text)})")
+                case Math(expr, written):
+                    out.append(f"${typst_math(expr, written_order=written)}$")
                 case Ref(label, text):
-                    out.append(f"#claim-ref(<{label}>, {typst_string(text)})")
+                    out.append(f"#link(<{label}>, {typst_string(text)})")
                 case VerdictTag(verdict):
                     out.append(f"#verdict({typst_string(verdict)})")
         return "".join(out)
+
+    def equation(self, b: Equation) -> str:
+        lines = typst_math_lines(b.expr, written_order=b.written)
+        alt = f", alt: ${lines}$" if lines else ""
+        numbered = "" if b.numbered else ", numbered: false"
+        eq = f"fit-equation(${typst_math(b.expr, written_order=b.written)}${alt}{numbered})"
+        if b.note:
+            return f"#step([{self.inline(b.note)}], {eq})\n"
+        return f"#{eq}\n"
 
     def block(self, b: Block) -> str:
         match b:
@@ -141,39 +191,70 @@ class _TypstWriter:
                 return f"#text(size: 0.9em, fill: muted)[{body}]\n" if small else body + "\n"
             case Subheading(text):
                 return f"#subheading({typst_string(text)})\n"
-            case Quote(text, attribution):
+            case Quote(content, attribution):
                 return (
-                    f"#quote(block: true, attribution: {typst_string(attribution)})"
-                    f"[#text(fill: muted)[{_text('“' + text + '”')}]]\n"
+                    f"#block(inset: (left: 1em), above: 0.5em, below: 0.5em)"
+                    f"[#text(fill: muted)[“{self.inline(content)}” — {self.inline(attribution)}]]\n"
                 )
-            case BulletList(items):
-                return "#list(" + ", ".join(f"[{self.inline(i)}]" for i in items) + ")\n"
-            case Equation(expr, _, note):
-                lines = typst_math_lines(expr)
-                alt = f", alt: ${lines}$" if lines else ""
-                eq = f"fit-equation(${typst_math(expr)}${alt})"
-                return f"#step({typst_string(note)}, {eq})\n" if note else f"#{eq}\n"
+            case BulletList(items, labels):
+                tags = [f" <{lab}>" for lab in labels] or [""] * len(items)
+                entries = (f"[#box[{self.inline(i)}]{t}]" for i, t in zip(items, tags, strict=True))
+                return "#list(" + ", ".join(entries) + ")\n"
+            case Equation():
+                return self.equation(b)
             case Table():
                 return self.table(b)
-            case Figure(svg, caption, label):
+            case Figure(svg, caption, label, _, outlines):
                 return (
-                    f'#figure(image(bytes({typst_string(svg)}), format: "svg", width: 85%), '
-                    f"caption: {typst_string(caption)}) <{label}>\n"
+                    f'#figure(image(bytes({typst_string(outlines or svg)}), format: "svg", width: 100%), '
+                    f"caption: [{self.inline(caption)}]) <{label}>\n"
                 )
+            case Details(_, _, note):
+                return f"#text(size: 0.85em, fill: muted)[{self.inline(note)}]\n" if note else ""
+            case Graph():
+                return self.graph(b)
         raise TypeError(f"unknown block {b!r}")
 
-    def table(self, t: Table) -> str:
-        columns = "(" + ", ".join(f"{w}fr" for w in t.widths) + ",)" if t.widths else str(len(t.header))
-        header = ", ".join(f"[*{_text(h)}*]" for h in t.header)
-        cells = "".join(",\n  " + ", ".join(f"[{self.inline(c)}]" for c in row) for row in t.rows)
-        tbl = f"table(columns: {columns},\n  table.header({header}){cells},\n)"
-        caption = f", caption: {typst_string(t.caption)}" if t.caption else ""
-        return f"#figure(kind: table, supplement: [Table]{caption},\n{tbl})\n"
+    def graph(self, g: Graph) -> str:
+        """The claim graph drawn with Typst shapes (so its boxes are links), scaled to the text width."""
+        u = min(TEXT_WIDTH_PT / g.width, 0.75)
+        items = []
+        for e in g.edges:
+            pts = ", ".join(f"({_pt(x * u)}, {_pt(y * u)})" for x, y in e.points)
+            items.append(f"graph-edge(({pts},))")
+        for n in g.nodes:
+            lines = "(" + ", ".join(typst_string(t) for t in n.lines) + ",)"
+            items.append(
+                f"graph-node({_pt((n.x - n.w / 2) * u)}, {_pt((n.y - n.h / 2) * u)}, {_pt(n.w * u)}, "
+                f"{_pt(n.h * u)}, <{n.label}>, {lines}, {typst_string(n.verdict)}, {_pt(FONT * 0.92 * u)})"
+            )
+        body = "\n  ".join(items)
+        return (
+            f"#figure(box(width: {_pt(g.width * u)}, height: {_pt(g.height * u)}, {{\n  {body}\n}}), "
+            f"caption: [{self.inline(g.caption)}], supplement: [Figure]) <{g.label}>\n"
+        )
 
-    def section(self, s: Section, depth: int, *, first: bool = False) -> str:
-        # Each top-level part after the first starts a page.
-        brk = "#pagebreak(weak: true)\n" if depth == 1 and not first else ""
-        head = brk + "=" * depth + f" {_text(s.title)} <{s.label}>\n"
+    def table(self, t: Table) -> str:
+        """A full-width table; its caption a small line below (tables are not numbered)."""
+        columns = (
+            "(" + ", ".join(f"{w}fr" for w in t.widths) + ",)" if t.widths else f"(auto,) * {len(t.header)}"
+        )
+        header = ", ".join(f"[*{_text(h)}*]" for h in t.header)
+        cells = "".join(",\n  " + self._row(r, len(t.header)) for r in t.rows)
+        label = f" <{t.label}>" if t.label else ""
+        tbl = f"#table(columns: {columns},\n  table.header({header}){cells},\n){label}\n"
+        caption = f"#text(size: 0.85em, fill: muted)[{self.inline(t.caption)}]\n" if t.caption else ""
+        return tbl + caption
+
+    def _row(self, r: Sequence[Inlines] | GroupRow, n: int) -> str:
+        if isinstance(r, GroupRow):
+            return f"table.cell(colspan: {n}, fill: shade)[*{self.inline(r.content)}*]"
+        return ", ".join(f"[{self.inline(c)}]" for c in r)
+
+    def section(self, s: Section, depth: int, *, new_page: bool = False) -> str:
+        brk = "#pagebreak(weak: true)\n" if new_page else ""
+        outlined = "" if s.in_toc or depth > 1 else "#set heading(outlined: false)\n"
+        head = brk + outlined + "=" * depth + f" {_text(s.title)} <{s.label}>\n"
         parts = [head, *(self.block(b) for b in s.blocks)]
         parts += [self.section(sub, depth + 1) for sub in s.subsections]
         return "\n".join(parts)
@@ -189,10 +270,11 @@ def typst_source(doc: Document) -> str:
         "#align(center)[\n"
         f'  #text(size: 17pt, weight: "bold")[{_text(doc.title)}]\n\n'
         f"  #text(size: 10pt, fill: muted)[{_text(doc.subtitle)}]\n]\n"
-        "#v(1em)\n#outline(depth: 2, indent: auto)\n"
     )
-    body = "\n".join(w.section(s, 1, first=i == 0) for i, s in enumerate(doc.sections))
-    return preamble + title + body
+    # The summary starts a page; the rest runs on.
+    sections = [w.section(s, 1, new_page=s.label == "summary") for s in doc.sections]
+    toc = "#outline(depth: 1, indent: auto)\n"
+    return preamble + title + "\n".join([*sections[:1], toc, *sections[1:]])
 
 
 def compile_pdf(source: str) -> bytes:
