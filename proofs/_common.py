@@ -9,7 +9,7 @@ import mpmath
 import sympy as sp
 
 from ska_theory.claims.model import KeyNumber, Outcome, Verdict, evidence_of
-from ska_theory.symbolic.derivation import Derivation
+from ska_theory.symbolic.derivation import Derivation, named
 from ska_theory.symbolic.steps import Witness
 from ska_theory.symbolic.theory import Theory, z
 from ska_theory.symbolic.variational import VariationalDerivation
@@ -46,10 +46,12 @@ def entropy_potential(d: Derivation, th: Theory) -> sp.Expr:
     if key_ not in _POTENTIALS:  # a StepFailed propagates and nothing is cached
         own = Derivation()
         own.show(
-            sp.Eq(sp.Symbol("dH_SKA/dz"), th.h_ska_integrand(z)),
+            sp.Eq(named("Derivative(H_SKA(z), z)"), th.h_ska_integrand(z)),
             "the integrand of $H_SKA = -kappa*Integral(z, D)$",
         )
-        phi = own.antiderivative(th.h_ska_integrand(z), z, "dH_SKA/dz", ansatz=POTENTIAL_ANSATZ(th))
+        phi = own.antiderivative(
+            th.h_ska_integrand(z), z, "Derivative(H_SKA(z), z)", symbol="Phi", ansatz=POTENTIAL_ANSATZ(th)
+        )
         _POTENTIALS[key_] = (own, phi)
     own, phi = _POTENTIALS[key_]
     d.steps += own.steps
@@ -60,7 +62,7 @@ def entropy_potential(d: Derivation, th: Theory) -> sp.Expr:
 def h_ska_from_minus_infinity(d: Derivation, th: Theory) -> tuple[sp.Expr, sp.Expr]:
     """(H_SKA(z) from -∞, Φ(-∞)); Φ(-∞) may be ±∞, in which case H_SKA is returned as Φ itself."""
     phi = entropy_potential(d, th)
-    at_minus_inf = d.limit(phi, z, sp.S.NegativeInfinity, "Φ as z → -∞")
+    at_minus_inf = d.limit(phi, z, sp.S.NegativeInfinity, "Phi(z)")
     return (phi - at_minus_inf if at_minus_inf.is_finite else phi), at_minus_inf
 
 
@@ -117,7 +119,9 @@ def euler_lagrange_outcome(
         )
     return Outcome(
         Verdict.HOLDS_VACUOUSLY,
-        f"EL ≡ 0 for every path because L = dF/dt with {shown_as}; the action depends only on the endpoints, "
+        f"the Euler–Lagrange expression vanishes for every path because $L = dF/dt$ with {shown_as}; the "
+        f"action "
+        f"depends only on the endpoints, "
         f"so '{interpretation}' does not follow",
         conditions=[
             "true for every differentiable path z(t): the equation constrains nothing",
@@ -127,7 +131,7 @@ def euler_lagrange_outcome(
             d,
             key_numbers=[
                 key(
-                    "Euler–Lagrange residual (relative, largest)",
+                    "largest relative residual of the Euler–Lagrange witness",
                     max((w.max_rel_residual for w in v.witnesses), default=0.0),
                 )
             ],

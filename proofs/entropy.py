@@ -14,7 +14,8 @@ import mpmath
 import sympy as sp
 
 from ska_theory.claims.model import Claim, Outcome, Source, Verdict, claim, evidence_of
-from ska_theory.symbolic.derivation import Derivation, real_roots
+from ska_theory.symbolic.derivation import Derivation, named, real_roots
+from ska_theory.symbolic.display import display
 from ska_theory.symbolic.theory import Theory, s, t, z
 from ska_theory.symbolic.witness import witness_functions
 
@@ -32,7 +33,7 @@ def _shannon_witness(th: Theory) -> Any:
         mp_h_ska(th),
         lambda z: th.mp_shannon(th.mp_f(z)),
         {"z": Z_BOX},
-        description="quadrature of H_SKA(z) from -∞ against the Shannon entropy of D = f(z)",
+        description="quadrature of $H_SKA(z)$ from $-oo$ against the Shannon entropy of $D = f(z)$",
     )
 
 
@@ -46,7 +47,7 @@ def _constant_ratio(d: Derivation, th: Theory, h_ska: sp.Expr, shannon: sp.Expr)
     if max(ratios) - min(ratios) > mpmath.mpf(10) ** -30:
         return None
     c = sp.nsimplify(sp.Float(mpmath.nstr(ratios[0], 40), 40), rational=True, tolerance=1e-30)
-    chk = d.statement(h_ska, c * shannon, {z: Z_BOX}, f"H_SKA = {c}·H_b(D)")
+    chk = d.statement(h_ska, c * shannon, {z: Z_BOX}, f"$H_SKA = {c}*H_b(D)$")
     return c if chk.status == "proven" else None
 
 
@@ -68,7 +69,7 @@ def shannon_equivalence(th: Theory) -> Outcome:
     h_ska, at_minus_inf = h_ska_from_minus_infinity(d, th)
     if not at_minus_inf.is_finite:
         return _diverges(d, th, at_minus_inf)
-    chk = d.statement(h_ska, shannon, {z: Z_BOX}, "H_SKA(z) from -∞ = H_b(f(z))", witness=w)
+    chk = d.statement(h_ska, shannon, {z: Z_BOX}, "$H_SKA(z)$ from $-oo$ equals $H_b(f(z))$", witness=w)
     if chk.refuted:
         c = _constant_ratio(d, th, h_ska, shannon)
         point = values_at({"H_SKA": mp_h_ska(th), "H_b(D)": lambda z: th.mp_shannon(th.mp_f(z))}, point_of(w))
@@ -76,7 +77,8 @@ def shannon_equivalence(th: Theory) -> Outcome:
         return Outcome(
             Verdict.FAILS,
             f"$H_SKA$ is not the Shannon entropy of $D = f(z)$: at z = {point_of(w)['z']:.4g}, "
-            f"$H_SKA$ = {point['H_SKA']:.6g} {unit(th)} but $H_b(D)$ = {point['H_b(D)']:.6g}; {rel}",
+            f"$H_SKA$ = {point['H_SKA']:.6g} {unit(th)} but $H_b(D)$ = {point['H_b(D)']:.6g} {unit(th)}; "
+            f"{rel}",
             conditions=[
                 "the integral starts at $z_0 = -oo$, as the Shannon entropy of a certain decision is 0"
             ],
@@ -91,12 +93,12 @@ def shannon_equivalence(th: Theory) -> Outcome:
                 ],
             ),
             meaning="With this activation the SKA entropy is not Shannon's entropy, so the papers' "
-            "identification "
-            "of the two does not carry over.",
+            "identification of the two does not carry over.",
         )
     if chk.status != "proven":
         raise d.fail(
-            "prove H_SKA(z) - H_b(f(z)) ≡ 0", "the witness agrees but the rewrite chain does not reach 0"
+            "prove $H_SKA(z) = H_b(f(z))$",
+            "the witness agrees but the rewrites do not reduce the difference to 0",
         )
     return _lower_limits(d, th, shannon)
 
@@ -105,7 +107,7 @@ def _diverges(d: Derivation, th: Theory, at_minus_inf: sp.Expr) -> Outcome:
     """H_SKA from -∞ is infinite: the quadrature from -M grows without bound (numbers for M = 10^1..10^4)."""
     with mpmath.workdps(30):
         grow = {
-            f"from -10^{k}": float(th.mp_h_ska(mpmath.mpf(0), -(mpmath.mpf(10) ** k))[0])
+            f"from {-(10**k)}": float(th.mp_h_ska(mpmath.mpf(0), -(mpmath.mpf(10) ** k))[0])
             for k in (1, 2, 3, 4)
         }
     d.figures["h_ska_at_0_from"] = grow
@@ -125,11 +127,11 @@ def _lower_limits(d: Derivation, th: Theory, shannon: sp.Expr) -> Outcome:
     """The identity holds from -∞; from a finite z0 it is H_b(f(z)) - H_b(f(z0)): offset 0 only at ±∞."""
     z0 = sp.Symbol("z_0", real=True)
     d.show(
-        sp.Eq(sp.Symbol("H_SKA(z; z_0)"), shannon - shannon.subs(z, z0)),
-        "from a finite lower limit: the difference of Φ",
+        sp.Eq(named("H_SKA(z, z_0)"), shannon - shannon.subs(z, z0)),
+        "from a finite lower limit $z_0$: the difference of $Phi$",
     )
     offset_at_0 = sp.nsimplify(sp.expand_log(sp.simplify(shannon.subs(z, 0)), force=True))
-    zeros = [d.limit(shannon, z, end, f"H_b(f(z)) as z → {end}") for end in (sp.S.NegativeInfinity, sp.oo)]
+    zeros = [d.limit(shannon, z, end, "H_b(f(z))") for end in (sp.S.NegativeInfinity, sp.oo)]
     d.figures |= {
         "offset_from_z0_equal_0": float(offset_at_0),
         "shannon_at_minus_inf": float(zeros[0]),
@@ -139,19 +141,16 @@ def _lower_limits(d: Derivation, th: Theory, shannon: sp.Expr) -> Outcome:
     return Outcome(
         Verdict.HOLDS_UNDER_CONDITIONS,
         "$-kappa*Integral(z, (D, D_0, D)) = H_b(D) - H_b(D_0)$ exactly; it is the Shannon entropy only when "
-        f"the "
-        f"integral starts at $z_0$ = {ends} (a certain decision); from $z_0 = 0$ it is $H_b(D)$ minus "
-        f"{sp.sstr(offset_at_0)} {unit(th)}",
+        f"the integral starts at $z_0$ = {ends} (a certain decision); from $z_0 = 0$ it is $H_b(D)$ minus "
+        f"${sp.sstr(offset_at_0)}$ {unit(th)}",
         conditions=[
-            "the lower limit is a state of zero Shannon entropy ($D_0$ = 0 or 1); an indefinite $Integral(z, "
-            "D)$ "
-            "fixes the entropy only up to a constant",
+            "the lower limit is a state of zero Shannon entropy ($D_0$ = 0 or 1); an indefinite "
+            "$Integral(z, D)$ fixes the entropy only up to a constant",
             "per neuron; for a layer both sides are sums over neurons and samples",
         ],
         evidence=evidence_of(d, key_numbers=[key("offset from $z_0 = 0$", float(offset_at_0), unit(th))]),
         meaning="The SKA entropy is Shannon's entropy of the decision, but only when the integral is taken "
-        "from a "
-        "certain decision; the papers leave that lower limit implicit.",
+        "from a certain decision; the papers leave that lower limit implicit.",
     )
 
 
@@ -167,15 +166,20 @@ def _functional_equation(d: Derivation, th: Theory) -> tuple[sp.Expr, sp.Expr]:
     lhs = th.prefactor * sp.Integral(s * fn(s).diff(s), (s, sp.S.NegativeInfinity, z))
     eq = sp.diff(lhs, z) - sp.diff(th.shannon(fn(z)), z)
     factored = sp.factor(sp.expand_log(eq, force=True))
-    d.show(sp.Eq(lhs, th.shannon(fn(z))), "the functional equation for an activation f, every real z")
-    d.show(sp.Eq(factored, 0), "differentiate in z (Leibniz rule) and factor: f'(z) = 0 or the other factor")
+    d.show(sp.Eq(lhs, th.shannon(fn(z))), "the functional equation for an activation f, at every real z")
+    d.show(
+        sp.Eq(factored, 0),
+        "differentiate in z (Leibniz rule) and factor: either $fprime(z) = 0$ or the other factor vanishes",
+    )
     moving = [fa for fa in sp.Mul.make_args(factored) if fa.has(fn) and not fa.has(sp.Derivative)]
     if len(moving) != 1:
-        raise d.fail("factor the differentiated equation", f"expected one factor in f(z), got {len(moving)}")
+        raise d.fail(
+            "factor the differentiated equation", f"expected one factor in $f(z)$, got {len(moving)}"
+        )
     sols = sp.solve(moving[0].subs(fn(z), p), p)
     if len(sols) != 1:
-        raise d.fail("solve for f", f"sympy.solve gave {len(sols)} solutions")
-    d.show(sp.Eq(fn(z), sols[0]), "where f moves: solve the other factor for f(z)", tool="sympy.solve")
+        raise d.fail("solve for $f(z)$", f"{len(sols)} solutions instead of one")
+    d.show(sp.Eq(fn(z), sols[0]), "where f moves: solve the other factor for $f(z)$", tool="sympy.solve")
     return sols[0], factored
 
 
@@ -185,10 +189,13 @@ def _constant_solutions(d: Derivation, th: Theory) -> list[int]:
     c, w = sp.Symbol("c", positive=True), sp.Symbol("w", real=True)
     second = sp.together(sp.diff(th.shannon(c), c, 2).subs(c, 1 / (1 + sp.exp(-w))))  # c sweeps (0, 1)
     ends = [
-        d.limit(th.shannon(c), c, 0, "H_b(c) as c → 0+"),
-        d.limit(th.shannon(c), c, 1, "H_b(c) as c → 1-"),
+        d.limit(th.shannon(c), c, 0, "H_b(c)"),
+        d.limit(th.shannon(c), c, 1, "H_b(c)"),
     ]
-    d.show(sp.Symbol("H_b''(c)") < 0, "H_b is strictly concave on (0, 1), so it vanishes only at the ends")
+    d.show(
+        sp.Lt(sp.Derivative(sp.Function("H_b")(c), c, 2), 0),
+        "$H_b$ is strictly concave on (0, 1), so it vanishes only at the ends",
+    )
     return [0, 1] if second.is_negative and all(e == 0 for e in ends) else []
 
 
@@ -208,7 +215,7 @@ def _glued_witness(th: Theory, sol: sp.Expr) -> Any:
         lhs,
         lambda z, a: th.mp_shannon(sv(min(z, a))),
         {"z": (-20.0, 20.0), "a": (-5.0, 5.0)},
-        description="the glued activation s(min(z, a)) satisfies the equation too",
+        description="the glued activation $s(min(z, a))$ satisfies the equation too",
     )
 
 
@@ -219,8 +226,7 @@ def _glued_witness(th: Theory, sol: sp.Expr) -> Any:
         "§3",
         "The sigmoid is the unique function that makes local entropy equivalent to Shannon entropy",
     ),
-    statement="$H_SKA(f) = H_b(f) -> f = D$: the activation in use is the only one whose SKA entropy is "
-    "Shannon's",
+    statement="$-1/log(2)*Integral(s*Derivative(f(s), s), (s, -oo, z)) = H_b(f(z)) -> f = sigma$",
     title="Uniqueness of the sigmoid",
     uses=("entropy.shannon-equivalence",),
     into=CLAIMS,
@@ -239,7 +245,6 @@ def sigmoid_uniqueness(th: Theory) -> Outcome:
     d.witnesses.append(glued)
     chk = d.statement(th.activation, sol, {z: Z_BOX}, "the theory's activation is that solution")
     d.figures |= {
-        "solution": sp.sstr(sol),
         "constant_solutions": constants,
         "glued_solution_residual": glued.max_rel_residual,
     }
@@ -248,29 +253,24 @@ def sigmoid_uniqueness(th: Theory) -> Outcome:
         vals = values_at({"f(z)": th.mp_f, "s(z)": sp.lambdify([z], sol, "mpmath")}, {"z": at})
         return Outcome(
             Verdict.FAILS,
-            f"the equation's only non-constant $C^1$ solution is $s(z) = {sp.sstr(sol)}$, not the theory's "
-            f"activation "
-            f"(at z = {at:.4g}: f = {vals['f(z)']:.6g}, s = {vals['s(z)']:.6g}); f does not make H_SKA "
-            f"Shannon's",
+            f"the equation's only non-constant $C^1$ solution is $s(z) = {sp.sstr(display(sol))}$, not the "
+            f"activation in use (at z = {at:.4g}: f = {vals['f(z)']:.6g}, s = {vals['s(z)']:.6g}), whose SKA "
+            "entropy is therefore not Shannon's",
             evidence=evidence_of(
                 d,
                 counterexample={"z": at, **vals},
                 key_numbers=[key("z", at), key("f(z)", vals["f(z)"]), key("s(z)", vals["s(z)"])],
             ),
             meaning="The activation in use is not the one singled out by the entropy equivalence, so the "
-            "uniqueness "
-            "argument does not justify it.",
+            "uniqueness argument does not justify it.",
         )
     if chk.status != "proven" or not glued.agrees:
-        raise d.fail(
-            "compare the solution with the activation", f"{chk.status}; glued solution agrees: {glued.agrees}"
-        )
+        raise d.fail("compare the solution with the activation", f"the comparison is {chk.status}")
     return Outcome(
         Verdict.HOLDS_UNDER_CONDITIONS,
-        f"$f'(z)*(z - logit(f(z))) = 0$ forces f = {sp.sstr(sol)} wherever f moves: among non-constant $C^1$ "
-        f"activations it is the only solution; the constants {', '.join(map(str, constants))} and the "
-        f"continuous "
-        "glued $s(min(z, a))$ also solve it",
+        f"$fprime(z)*(z - logit(f(z))) = 0$ forces $f = {sp.sstr(display(sol))}$ wherever f moves: among "
+        f"non-constant $C^1$ activations it is the only solution; the constants "
+        f"{' and '.join(map(str, constants))} and the continuous glued $s(min(z, a))$ also solve it",
         conditions=[
             "f is $C^1$ on the whole real line (continuity alone admits $s(min(z, a))$ for every a)",
             "f is non-constant ($f = 0$ and $f = 1$ give $0 = H_b = 0$)",
@@ -295,15 +295,16 @@ def _family(d: Derivation, th: Theory, h_ska: sp.Expr) -> tuple[sp.Expr, sp.Symb
     raw = sp.Integral(s * sp.diff(th.f((s - b) / tau), s), (s, sp.S.NegativeInfinity, z))
     integral = th.prefactor * raw
     d.show(
-        sp.Eq(sp.Symbol("H_SKA[f((s-b)/tau)](z)"), integral),
-        "the SKA entropy of a tempered, shifted activation",
+        sp.Eq(named("H_SKA(z, tau, b)"), integral),
+        "the SKA entropy of the tempered, shifted activation $f((s - b)/tau)$",
     )
-    d.show(sp.Eq(integral, th.prefactor * raw.transform(s, (tau * u + b, u))), "substitute s = τu + b")
+    d.show(sp.Eq(integral, th.prefactor * raw.transform(s, (tau * u + b, u))), "substitute $s = tau*u + b$")
     w_ = (z - b) / tau
     closed = tau * h_ska.subs(z, w_) + th.prefactor * b * th.f(w_)
     d.show(
-        sp.Eq(sp.Symbol("H_SKA[f((s-b)/tau)](z)"), closed),
-        "∫ u f'(u) du is H_SKA[f]/(-κ); ∫ f'(u) du = f(w) (f(-∞) = 0)",
+        sp.Eq(named("H_SKA(z, tau, b)"), closed),
+        "$Integral(u*fprime(u), u)$ is $H_SKA/(-kappa)$ and $Integral(fprime(u), u) = f(w)$, with $w = (z - "
+        "b)/tau$",
     )
     return closed, tau, b
 
@@ -321,7 +322,7 @@ def _family_witness(th: Theory, closed: sp.Expr, tau: sp.Symbol, b: sp.Symbol) -
         quad,
         cl,
         {"z": (-10.0, 10.0), "tau": (0.2, 3.0), "b": (-3.0, 3.0)},
-        description="quadrature of H_SKA for f((s-b)/τ) against the closed form",
+        description="quadrature of $H_SKA$ for $f((s - b)/tau)$ against the closed form",
     )
 
 
@@ -330,7 +331,8 @@ def _family_witness(th: Theory, closed: sp.Expr, tau: sp.Symbol, b: sp.Symbol) -
     source=Source(
         "essay-1", "abstract; SKA-1 §3.2", "the sigmoid function emerges from entropy minimization"
     ),
-    statement="the activation in use minimises $H_SKA(f)$ over activations f",
+    statement="$sigma$ minimises $H_SKA(f) = -1/log(2)*Integral(s*fprime(s), (s, -oo, z))$ over activations "
+    "$f$",
     title="Sigmoid as an entropy minimiser",
     uses=("entropy.shannon-equivalence",),
     into=CLAIMS,
@@ -346,11 +348,13 @@ def sigmoid_from_minimisation(th: Theory) -> Outcome:
             meaning="For this activation the quantity to be minimised does not exist.",
         )
     closed, tau, b = _family(d, th, h_ska)
-    d.show(sp.Eq(closed.subs({tau: 1, b: 0}), h_ska), "at τ = 1, b = 0 the family is the activation itself")
+    d.show(
+        sp.Eq(closed.subs({tau: 1, b: 0}), h_ska), "at $tau = 1$, $b = 0$ the family is the activation itself"
+    )
     w = _family_witness(th, closed, tau, b)
     d.witnesses.append(w)
     if not w.agrees:
-        raise d.fail("closed form of the family's H_SKA", "the quadrature disagrees with it")
+        raise d.fail("the closed form of the family's $H_SKA$", "the quadrature disagrees with it")
     grads = {
         name: sp.nsimplify(
             sp.expand_log(sp.simplify(sp.diff(closed, v).subs({tau: 1, b: 0, z: 0})), force=True)
@@ -358,7 +362,10 @@ def sigmoid_from_minimisation(th: Theory) -> Outcome:
         for name, v in (("tau", tau), ("b", b))
     }
     for name, g in grads.items():
-        d.show(sp.Eq(sp.Symbol(f"dH_SKA/d{name}"), g), f"derivative along {name} at the activation, z = 0")
+        d.show(
+            sp.Eq(named(f"Derivative(H_SKA, {name})"), g),
+            f"the derivative along ${name}$ at the activation, at $z = 0$",
+        )
     with mpmath.workdps(30):
         base = th.mp_h_ska(mpmath.mpf(0))[0]
         tempered = sp.lambdify([z, tau, b], closed, "mpmath")(0, mpmath.mpf(1) / 2, 0)
@@ -369,14 +376,15 @@ def sigmoid_from_minimisation(th: Theory) -> Outcome:
     }
     if tempered >= base - mpmath.mpf(10) ** -20:
         raise d.fail(
-            "find an activation with lower H_SKA", "halving τ did not lower it; minimality is not established"
+            "find an activation with lower $H_SKA$",
+            "halving $tau$ did not lower it; minimality is not established",
         )
     return Outcome(
         Verdict.FAILS,
         "the activation is not a minimiser of "
         f"$H_SKA${'' if all(g == 0 for g in grads.values()) else ', not even stationary'}: "
-        f"$f(2*z)$ gives {float(tempered):.6g} {unit(th)} < {float(base):.6g} {unit(th)} at z = 0, and τ → "
-        f"0 drives it to 0",
+        f"$f(2*z)$ gives {float(tempered):.6g} {unit(th)} < {float(base):.6g} {unit(th)} at z = 0, and "
+        "$tau -> 0$ drives it to 0",
         conditions=[
             "read as: the activation minimises $H_SKA(f)$ over activations f, compared at the same z"
         ],
@@ -406,8 +414,8 @@ dD, dz = sp.Symbol("dD", real=True), sp.Symbol("dz", real=True)
         "eqs. 2, 4",
         "This quantity h is the local entropy—a measure of uncertainty at that specific layer",
     ),
-    statement="$h = z*Delta_D$ (eq. 2), $h = -1/log(2)*z*dD$ (eq. 4) measures the uncertainty of the "
-    "decision D",
+    statement="$h = z*Delta_D$ (eq. 2) and $h = -1/log(2)*z*dD$ (eq. 4) measure the uncertainty of the "
+    "decision $D = sigma(z)$",
     title="Local h as a measure of uncertainty",
     uses=("entropy.path-independence",),
     into=CLAIMS,
@@ -420,10 +428,10 @@ def local_h_is_uncertainty(th: Theory) -> Outcome:
         h4.subs(dD, th.f_prime(z) * dz),
         sp.diff(phi, z) * dz,
         {z: Z_BOX, dz: (-1.0, 1.0)},
-        "h = dH_SKA: a change of the entropy, not the entropy",
+        "$h = dH_SKA$: a change of the entropy, not the entropy",
     )
     ratio = sp.cancel(h4 / (z * dD))
-    d.show(sp.Eq(sp.Symbol("h_eq4/h_eq2"), ratio), "eq. 4 is eq. 2 times -κ")
+    d.show(sp.Eq(named("h_4/h_2"), ratio), "eq. 4 is eq. 2 times $-kappa$")
     with mpmath.workdps(DIGITS):
         z_half = real_roots(lambda x: th.mp_f(x) - mpmath.mpf(1) / 2)
         state, step = mpmath.mpf(2), mpmath.mpf(1) / 10
@@ -432,23 +440,23 @@ def local_h_is_uncertainty(th: Theory) -> Outcome:
         two = {"h forward": float(h(state, up)), "h backward": float(h(state, down))}
         at_max = [float(h(zh, th.mp_f(zh + step) - th.mp_f(zh))) for zh in z_half]
     d.figures |= {
-        "ratio_eq4_over_eq2": sp.sstr(ratio),
+        "ratio_eq4_over_eq2": float(ratio) if ratio.is_number else None,
         "z_where_D_is_half": [float(x) for x in z_half],
         "h_at_D_half": at_max,
         **two,
     }
     if abs(two["h forward"] - two["h backward"]) < 1e-30:
         raise d.fail(
-            "find a state where h takes two values",
+            "find a state where $h$ takes two values",
             "none found; that h measures uncertainty is not established either",
         )
     return Outcome(
         Verdict.FAILS,
         f"h is the change $dH_SKA$ over a step, not an uncertainty: at the same state z = 2 a step up gives "
-        f"h = {two['h forward']:.4g} {unit(th)} and a step down {two['h backward']:.4g} {unit(th)}"
+        f"h = {two['h forward']:.4g} {unit(th)} and a step down h = {two['h backward']:.4g} {unit(th)}"
         + (f"; at $D = 1/2$ (maximal uncertainty) h = {at_max[0]:.3g}" if at_max else "")
-        + f"; eq. 4 is eq. 2 times {sp.sstr(ratio)}",
-        conditions=["h per neuron and per step, with $dD = f'(z)*dz$ on the activation"],
+        + f"; eq. 4 is eq. 2 times ${sp.sstr(ratio)}$",
+        conditions=["h per neuron and per step, with $dD = fprime(z)*dz$ on the activation"],
         evidence=evidence_of(
             d,
             counterexample={"z": 2.0, **two},
@@ -492,12 +500,12 @@ def _taylor(d: Derivation, th: Theory) -> dict[str, list[sp.Expr]]:
             sp.simplify(sp.diff(e, delta, n).subs(delta, 0).doit() / sp.factorial(n)) for n in range(3)
         ]
         d.show(
-            sp.Eq(sp.Symbol(f"e_{rule}"), e),
+            sp.Eq(named(f"e_{rule}(x, delta)"), e),
             f"{rule} node: one step of the sum minus its share of the integral",
         )
         d.show(
-            sp.Eq(sp.Symbol(f"e_{rule} coefficients of 1, delta, delta**2"), sp.Tuple(*coeffs[rule])),
-            "Taylor coefficients in δ (Leibniz rule)",
+            sp.Eq(named(f"c_{rule}"), sp.Tuple(*coeffs[rule])),
+            "its Taylor coefficients of $1$, $delta$ and $delta^2$ (Leibniz rule)",
         )
     return coeffs
 
@@ -527,10 +535,10 @@ def _orders(th: Theory) -> tuple[dict[str, dict[str, list[float]]], dict[str, di
 
 @claim(
     "entropy.discrete-sum-converges",
-    source=Source("SKA-1", "§3.1.2; SKA-2 §1", "$H^(l) = -1/log(2)*Sum(z_k*Delta_D_k, k)$"),
+    source=Source("SKA-1", "§3.1.2; SKA-2 §1", "$H^(l) = -1/log(2)*Sum(z_k*Delta_D_k, (k, 1, K))$"),
     statement=sp.Eq(
         sp.Limit(-sp.Sum(_zk[_k] * (_Dk[_k] - _Dk[_k - 1]), (_k, 1, _K)) / sp.log(2), _K, sp.oo),
-        sp.Symbol("H_SKA(z_end) - H_SKA(z_start)"),
+        named("H_SKA(z_end) - H_SKA(z_start)"),
     ),
     title="The discrete entropy sum converges to the integral",
     uses=("entropy.shannon-equivalence",),
@@ -538,7 +546,7 @@ def _orders(th: Theory) -> tuple[dict[str, dict[str, list[float]]], dict[str, di
 )
 def discrete_sum_converges(th: Theory) -> Outcome:
     d = Derivation()
-    coeffs = _taylor(d, th)
+    _taylor(d, th)
     errors, orders, right_low = _orders(th)
     finest = {rule: [o[-1] for o in by_path.values()] for rule, by_path in orders.items()}
     shrinking = all(abs(e[-1]) < abs(e[0]) / 8 for by_path in errors.values() for e in by_path.values())
@@ -546,7 +554,6 @@ def discrete_sum_converges(th: Theory) -> Outcome:
         "K": list(K_STEPS),
         "errors": errors,
         "observed_orders": orders,
-        "leading_coefficients": {r: [sp.sstr(c) for c in cs] for r, cs in coeffs.items()},
     }
     if not shrinking:
         return Outcome(
@@ -556,7 +563,8 @@ def discrete_sum_converges(th: Theory) -> Outcome:
         )
     return Outcome(
         Verdict.HOLDS_UNDER_CONDITIONS,
-        "$-kappa*Sum(z_k*Delta_D_k)$ converges to $H_SKA(z_end) - H_SKA(z_start)$; with $z_k$ taken after "
+        "$-kappa*Sum(z_k*Delta_D_k, (k, 1, K))$ converges to $H_SKA(z_end) - H_SKA(z_start)$; with $z_k$ "
+        "taken after "
         "the step "
         f"the error is first order (observed {min(finest['right']):.3f}) and "
         f"{'negative on every path' if right_low else 'of either sign'}; "
@@ -565,7 +573,8 @@ def discrete_sum_converges(th: Theory) -> Outcome:
             "the limit is the entropy difference between the path's ends, Shannon's entropy only from a "
             "certain decision",
             "the path is continuous and the largest step $Delta_z$ → 0",
-            "with the node after the step each term over-counts $Integral(z, D)$ by $delta**2*f'/2$, so the "
+            "with the node after the step each term over-counts $Integral(z, D)$ by $delta**2*fprime/2$, so "
+            "the "
             "sum is biased low at first order",
         ],
         evidence=evidence_of(
@@ -606,11 +615,11 @@ def _path_witness(th: Theory, phi: sp.Expr, shape: str) -> Any:
 @claim(
     "entropy.path-independence",
     source=Source(
-        "SKA-2", "eqs. 9–12", "$H = -1/log(2)*Integral(z*Ddot, t)$ ... $H = 1/log(2)*Integral(L, t)$"
+        "SKA-2", "eqs. 9–12", "$H = -1/log(2)*Integral(z*Ddot, t)$ … $H = 1/log(2)*Integral(calL, t)$"
     ),
     statement=sp.Eq(
         -sp.Integral(_zt * sp.Derivative(sp.Function("D")(_zt), t), (t, 0, _T)) / sp.log(2),
-        sp.Symbol("H_SKA(z(T)) - H_SKA(z(0))"),
+        named("H_SKA(z(T)) - H_SKA(z(0))"),
     ),
     title="SKA entropy is a state-function difference",
     into=CLAIMS,
@@ -623,7 +632,7 @@ def path_independence(th: Theory) -> Outcome:
         th.unit_scale * th.lagrangian(q, qd),
         sp.diff(phi, z).subs(z, q) * qd,
         {q: Z_BOX, qd: (-5.0, 5.0)},
-        "$kappa*L = dPhi/dt$ along any path (chain rule)",
+        "$kappa*calL = dPhi/dt$ along any path (chain rule)",
     )
     paths = [_path_witness(th, phi, shape) for shape in ("monotone", "back-and-forth")]
     d.witnesses += paths
@@ -636,7 +645,8 @@ def path_independence(th: Theory) -> Outcome:
         )
     return Outcome(
         Verdict.HOLDS,
-        "$z*dD = z*f'(z)*dz$ is an exact differential, so the SKA entropy of a run is the sum over neurons "
+        "$z*dD = z*fprime(z)*dz$ is an exact differential, so the SKA entropy of a run is the sum over "
+        "neurons "
         "of "
         "$H_SKA(z(T)) - H_SKA(z(0))$: it depends only on the endpoints, not on the path, the learning rule "
         "or $eta*K$",

@@ -15,7 +15,8 @@ import mpmath
 import sympy as sp
 
 from ska_theory.claims.model import Claim, Outcome, Source, Verdict, claim, evidence_of
-from ska_theory.symbolic.derivation import Derivation, real_roots
+from ska_theory.symbolic.derivation import Derivation, named, real_roots
+from ska_theory.symbolic.display import display
 from ska_theory.symbolic.theory import Theory, t, z
 from ska_theory.symbolic.tiny_network import Neurons, TinyNetwork, concrete, opaque, tiny_network
 from ska_theory.symbolic.witness import check_identity, mp_lambdify, witness_functions
@@ -53,17 +54,18 @@ def entropy_gradient_z_claim(th: Theory) -> Outcome:
     phi = entropy_potential(d, th)
     d.show(
         sp.Eq(sp.Symbol("nabla_z_H"), th.entropy_gradient_z(z)),
-        f"∇_z H in the theory's convention ({th.gradient_sign} sign)",
+        f"$nabla_z_H$ in the theory's convention (the {th.gradient_sign}'s sign)",
     )
     grad = th.mp(th.entropy_gradient_z(z), z)
     w = witness_functions(
         grad,
         _numeric_gradient(th),
         {"z": (-20.0, 20.0)},
-        description="∇_z H formula against mpmath's derivative of the quadrature of $H_SKA$",
+        description="the formula for $nabla_z_H$ against the numerical derivative of the quadrature of "
+        "$H_SKA$",
     )
     chk = d.statement(
-        th.entropy_gradient_z(z), sp.diff(phi, z), {z: (-20.0, 20.0)}, "∇_z H = dH_SKA/dz", witness=w
+        th.entropy_gradient_z(z), sp.diff(phi, z), {z: (-20.0, 20.0)}, "$nabla_z_H = dH_SKA/dz$", witness=w
     )
     if chk.refuted:
         at = point_of(w)["z"]
@@ -74,7 +76,7 @@ def entropy_gradient_z_claim(th: Theory) -> Outcome:
             }
         return Outcome(
             Verdict.FAILS,
-            f"the ∇_z H in use is not the gradient of the entropy: at z = {at:.4g} it is "
+            f"the $nabla_z_H$ in use is not the gradient of the entropy: at z = {at:.4g} it is "
             f"{vals['formula']:.6g} "
             f"while $dH_SKA/dz$ = {vals['dH_SKA/dz']:.6g} (ratio {vals['formula'] / vals['dH_SKA/dz']:.3g})",
             evidence=evidence_of(
@@ -90,11 +92,11 @@ def entropy_gradient_z_claim(th: Theory) -> Outcome:
             "the one eq. 31 describes.",
         )
     if chk.status != "proven":
-        raise d.fail("prove ∇_z H - dH_SKA/dz ≡ 0", chk.status)
+        raise d.fail("prove $nabla_z_H = dH_SKA/dz$", f"the identity is {chk.status}")
     return Outcome(
         Verdict.HOLDS,
-        f"$dH_SKA/dz = {sp.sstr(sp.simplify(th.entropy_gradient_z(z)))}$ exactly, elementwise: eq. 31's ∇_z "
-        f"H is the gradient of the entropy",
+        f"$dH_SKA/dz = {sp.sstr(display(th.entropy_gradient_z(z)))}$ exactly, elementwise: eq. 31's "
+        "$nabla_z_H$ is the gradient of the entropy",
         conditions=["H is taken elementwise per neuron (a layer's H is a sum of per-neuron terms)"],
         evidence=evidence_of(d, key_numbers=[key("largest witness residual (relative)", w.max_rel_residual)]),
         meaning="Eq. 31 is the correct derivative of the SKA entropy with respect to knowledge.",
@@ -136,19 +138,19 @@ def _layer_gradient_check(d: Derivation, th: Theory, net: TinyNetwork, concrete_
         v_num,
         [_partial(H_num, str(p), N) for p in ps],
         _box(net),
-        f"layer {i + 1}: velocity against mpmath's derivative of the layer entropy",
+        f"layer {i + 1}: the velocity against the numerical derivative of the layer entropy",
     )
     lhs, rhs = sp.Matrix([v_sym[p] for p in ps]), sp.Matrix([-sp.diff(H_sym, p) / N for p in ps])
     chk = check_identity(
         sp.Add(*(lhs - rhs).applyfunc(lambda e: e**2)),
         sp.S.Zero,
         {},
-        description=f"layer {i + 1}: dθ/dt = -∂(H/N)/∂θ",
+        description=f"layer {i + 1}: $dtheta/dt = -Derivative(H/N, theta)$",
         witness=w,
     )
     d.show(
-        sp.Eq(sp.Symbol(f"d{ps[0]}/dt"), v_sym[ps[0]]),
-        f"layer {i + 1} of a 2-2-1 network, N = 2, with an opaque activation f (f' = fp)",
+        sp.Eq(named(f"d{ps[0]}/dt"), v_sym[ps[0]]),
+        f"layer {i + 1} of a 2-2-1 network, N = 2, with an opaque activation f (its derivative $fp$)",
     )
     d.witnesses.append(w)
     return chk
@@ -157,9 +159,11 @@ def _layer_gradient_check(d: Derivation, th: Theory, net: TinyNetwork, concrete_
 @claim(
     "flow.weight-ode",
     source=Source(
-        "SKA-2", "eqs. 2–4, 32", "$dW^(l)/dt + nabla_w_H^(l) = 0$, outer product of input and $nabla_z_H$"
+        "SKA-2",
+        "eqs. 2–4, 32",
+        "$dW^(l)/dt + nabla_W_H^(l) = 0$, the outer product of the layer's input and $nabla_z_H$",
     ),
-    statement="$dW_l/dt = -D_l_minus_1_T*nabla_z_H_l/N$ is $-nabla_w_H^(l)$",
+    statement="$dW_l/dt = -D_l_minus_1__T*nabla_z_H_l/N = -nabla_W_H^(l)$",
     title="The outer-product weight flow as an entropy gradient",
     uses=("flow.entropy-gradient-z",),
     into=CLAIMS,
@@ -173,7 +177,7 @@ def weight_ode_claim(th: Theory) -> Outcome:
     if bad is not None:
         return Outcome(
             Verdict.FAILS,
-            f"the outer-product velocity is not $-nabla_w_H$: {bad.description} is contradicted "
+            f"the outer-product velocity is not $-nabla_W_H$: {bad.description} is contradicted "
             f"(largest component difference {bad.witness.max_abs_residual:.3g})",
             evidence=evidence_of(d, counterexample=point_of(bad.witness)),
             meaning="The weights do not move down the layer entropy's gradient, contrary to eqs. 2–4.",
@@ -185,10 +189,11 @@ def weight_ode_claim(th: Theory) -> Outcome:
     return Outcome(
         Verdict.HOLDS_UNDER_CONDITIONS if curl != 0 else Verdict.HOLDS,
         "$dW_l/dt = -1/N*dH^(l)/dW_l$ with the layer input held fixed; for two or more layers the field's "
-        f"Jacobian is not symmetric (∂V₂/∂w₁ - ∂V₁/∂w₂ = {curl:.4g} on a 1-1-1 chain), so it is no gradient "
+        f"Jacobian is not symmetric ($Derivative(V_2, w_1) - Derivative(V_1, w_2)$ = {curl:.4g} on a 1-1-1 "
+        "chain), so it is no gradient "
         f"of any function of all weights",
         conditions=[
-            "$nabla_w_H^(l)$ is the partial gradient of the layer's own entropy, with its input "
+            "$nabla_W_H^(l)$ is the partial gradient of the layer's own entropy, with its input "
             "$D_l_minus_1$ held fixed",
             "$H^(l)$ is summed over samples and neurons and divided by N (the authors' mean over samples)",
             "the whole flow is a set of coupled layer-local gradients, not a gradient flow",
@@ -205,7 +210,7 @@ def _curl(d: Derivation, th: Theory, phi: sp.Expr) -> float:
     x, w1, b1, w2, b2 = (*chain.inputs, *chain.params)
     v = chain.velocity(concrete(th, phi))
     d21, d12 = sp.diff(v[w2], w1), sp.diff(v[w1], w2)
-    d.show(sp.Eq(sp.Symbol("dV1/dw2"), d12), "layer 1's velocity does not depend on layer 2")
+    d.show(sp.Eq(named("Derivative(V_1, w_2)"), d12), "layer 1's velocity does not depend on layer 2")
     point = {x: 1, w1: 1, b1: 0, w2: 1, b2: 0}
     with mpmath.workdps(DIGITS):
         value = mp_lambdify(d21 - d12, [x, w1, b1, w2, b2])(
@@ -229,9 +234,11 @@ def _layer1_sign(d: Derivation, th: Theory) -> sp.Expr:
     rate = net.rate(net.layer_entropy(0, n), n, ps)
     c = sp.cancel(sp.expand(rate) / sp.expand(speed))
     if c.free_symbols:
-        raise d.fail("layer 1's entropy rate", "dH¹/dt is not a constant multiple of ‖dθ₁/dt‖²")
+        raise d.fail(
+            "layer 1's entropy rate", "$dH_1/dt$ is not a constant multiple of $norm(dtheta_1/dt)**2$"
+        )
     d.show(
-        sp.Eq(sp.Symbol("dH1/dt"), c * sp.Symbol("N*|dtheta1/dt|**2")),
+        sp.Eq(named("dH_1/dt"), c * named("N*norm(dtheta_1/dt)**2")),
         "chain rule; layer 1's input X does not move",
     )
     return c
@@ -264,7 +271,7 @@ def _search(th: Theory, phi: sp.Expr) -> tuple[dict[str, float], dict[str, float
         "§2.1; essay-2 §4",
         "the rate of weight change is proportional to the negative gradient of entropy",
     ),
-    statement="$d/dt*Sum(H^(l), l) <= 0$ along the flow $dW_l/dt = -nabla_w_H^(l)$",
+    statement="$ddt*Sum(H^(l), (l, 1, L)) <= 0$ along the flow $dW_l/dt = -nabla_W_H^(l)$",
     title="Entropy decreases along the flow",
     uses=("flow.weight-ode",),
     into=CLAIMS,
@@ -275,7 +282,7 @@ def entropy_monotone_claim(th: Theory) -> Outcome:
     c = _layer1_sign(d, th)
     state, rates = _search(th, phi)
     d.figures |= {
-        "layer1_rate_coefficient": sp.sstr(c),
+        "layer1_rate_coefficient": float(c),
         "search_states": len(SEARCH_W1) * len(SEARCH_W2),
         "best_state": state,
         "best_rates": rates,
@@ -289,7 +296,7 @@ def entropy_monotone_claim(th: Theory) -> Outcome:
     return Outcome(
         Verdict.FAILS,
         f"the total entropy can rise along the exact flow ({layer1}: $dH^(1)/dt = "
-        f"{sp.sstr(c)}*N*dtheta1**2$): on a 1-1-1 chain at "
+        f"{sp.sstr(c)}*N*norm(dtheta_1/dt)**2$): on a 1-1-1 chain at "
         f"$w_1$ = {state['w1']:g}, $w_2$ = {state['w2']:g} the total rate is +{rates['dH/dt']:.4g} "
         f"{unit(th)} per unit time",
         conditions=[
@@ -320,7 +327,8 @@ def _single_neuron(d: Derivation, th: Theory) -> tuple[sp.Expr, sp.Symbol]:
     v = neuron.velocity(Neurons(th.f, th.entropy_gradient_z, lambda e: e))
     zdot = sp.factor(sp.expand((x * v[w] + v[b]).subs(w, (z - b) / x)))
     d.show(
-        sp.Eq(sp.Derivative(sp.Symbol("z"), t), zdot), "z = x w + b: dz/dt = x dw/dt + db/dt (eq. 3, N = 1)"
+        sp.Eq(sp.Derivative(sp.Symbol("z"), t), zdot),
+        "$z = x*w + b$: $dz/dt = x*dw/dt + db/dt$ (eq. 3, N = 1)",
     )
     return zdot, x
 
@@ -328,9 +336,9 @@ def _single_neuron(d: Derivation, th: Theory) -> tuple[sp.Expr, sp.Symbol]:
 def _field_bound(d: Derivation, th: Theory) -> float:
     """sup |∇_z H|: its value at every critical point and its limits at ±∞."""
     G = th.entropy_gradient_z(z)
-    ends = [d.limit(G, z, e, f"∇_z H as z → {e}") for e in (sp.S.NegativeInfinity, sp.oo)]
+    ends = [d.limit(G, z, e, "nabla_z_H") for e in (sp.S.NegativeInfinity, sp.oo)]
     if not all(e.is_finite for e in ends):
-        raise d.fail("bound the field", "∇_z H is unbounded")
+        raise d.fail("bound the field", "$nabla_z_H$ is unbounded")
     g, dg = th.mp(G, z), th.mp(sp.diff(G, z), z)
     with mpmath.workdps(30):
         crit = real_roots(dg)
@@ -338,7 +346,7 @@ def _field_bound(d: Derivation, th: Theory) -> float:
     d.figures |= {"critical_points": [float(c) for c in crit], "sup_abs_gradient": float(bound)}
     d.show(
         sp.Le(sp.Abs(sp.Symbol("nabla_z_H")), sp.Float(mpmath.nstr(bound, 15), 15)),
-        "the largest |∇_z H| at the critical points (mpmath) and at ±∞",
+        "the largest $Abs(nabla_z_H)$ at the critical points and at $-oo$ and $oo$",
     )
     return float(bound)
 
@@ -346,7 +354,7 @@ def _field_bound(d: Derivation, th: Theory) -> float:
 @claim(
     "flow.global-existence",
     source=Source("SKA-2", "§1.1", "This knowledge accumulates over forward passes"),
-    statement="the flow has solutions for all time, and a neuron's knowledge |z| grows along them",
+    statement="the flow has solutions for all time, and a neuron's knowledge $Abs(z)$ grows along them",
     title="Solutions exist for all time and knowledge accumulates",
     uses=("flow.entropy-gradient-z",),
     into=CLAIMS,
@@ -357,23 +365,25 @@ def global_existence_claim(th: Theory) -> Outcome:
     zdot, x = _single_neuron(d, th)
     growth = sp.cancel(zdot * z / (z**2 * th.f_prime(z) * (x**2 + 1)))
     if growth.free_symbols or growth == 0:
-        raise d.fail("sign of z·dz/dt", f"z·ż / ((x²+1) z² f'(z)) = {growth} is not a nonzero constant")
+        raise d.fail("the sign of $z*zdot$", "$z*zdot/((x**2 + 1)*z**2*fprime(z))$ is not a nonzero constant")
     d.show(
-        sp.Eq(z * sp.Symbol("zdot"), growth * (x**2 + 1) * z**2 * sp.Symbol("fprime(z)")),
-        "so |z| grows when this constant is positive, shrinks when negative",
+        sp.Eq(z * sp.Symbol("zdot"), growth * (x**2 + 1) * z**2 * sp.Function("fprime")(z)),
+        "so $Abs(z)$ grows when this constant is positive and shrinks when it is negative",
     )
     accumulates = bool(growth > 0)
-    figures = {"growth_constant": sp.sstr(growth)}
+    figures = {"growth_constant": float(growth)}
     d.figures |= figures
     common = [
-        f"|∇_z H| ≤ {bound:.6g}: a bounded smooth field, locally Lipschitz, so solutions exist for every t "
+        f"$Abs(nabla_z_H) <= {bound:.6g}$: a bounded smooth field, locally Lipschitz, so solutions exist for "
+        f"every t "
         f"and weights grow at most linearly"
     ]
     if not accumulates:
         return Outcome(
             Verdict.FAILS,
-            f"solutions exist for all t (|∇_z H| ≤ {bound:.4g}), but knowledge does not accumulate: $z*zdot "
-            f"= {sp.sstr(growth)}*(x**2 + 1)*z**2*fprime(z) < 0$, every neuron's |z| shrinks",
+            f"solutions exist for all t ($Abs(nabla_z_H) <= {bound:.4g}$), but knowledge does not "
+            f"accumulate: "
+            f"$z*zdot = {sp.sstr(growth)}*(x**2 + 1)*z**2*fprime(z) < 0$, every neuron's $Abs(z)$ shrinks",
             conditions=common,
             evidence=evidence_of(
                 d,
@@ -387,9 +397,10 @@ def global_existence_claim(th: Theory) -> Outcome:
         )
     return Outcome(
         Verdict.HOLDS,
-        f"|∇_z H| ≤ {bound:.4g} bounds the smooth field, so solutions exist for all t and weights grow at "
+        f"$Abs(nabla_z_H) <= {bound:.4g}$ bounds the smooth field, so solutions exist for all t and weights "
+        f"grow at "
         f"most linearly; "
-        "a single neuron's |z| increases monotonically ($z*zdot > 0$)",
+        "a single neuron's $Abs(z)$ increases monotonically ($z*zdot > 0$)",
         conditions=common,
         evidence=evidence_of(d, key_numbers=[key("sup |∇_z H|", bound, f"{unit(th)} per unit z")]),
         meaning="The flow is well defined for all time and each neuron's knowledge keeps growing, as the "
@@ -405,8 +416,8 @@ def global_existence_claim(th: Theory) -> Outcome:
         "One of the properties of SKA is that it serves as the numerical solver for the difference "
         "equations that describe it",
     ),
-    statement="the SKA update $W_(k+1) = W_k - eta*nabla_w_H$ solves the flow eq. 2, and this distinguishes "
-    "SKA",
+    statement="the SKA update $W_k_plus_1 = W_k - eta*nabla_W_H$ solves the flow eq. 2, and this "
+    "distinguishes SKA",
     title="SKA as its own numerical solver",
     uses=("flow.weight-ode",),
     into=CLAIMS,
@@ -417,11 +428,11 @@ def self_solving_claim(th: Theory) -> Outcome:
     d = Derivation()
     eta, r = sp.Symbol("eta", positive=True), single_neuron_rate(th, 2.0)
     d.show(
-        sp.Eq(sp.Symbol("z_(k+1)"), z + eta * r),
+        sp.Eq(sp.Symbol("z_k_plus_1"), z + eta * r),
         "one SKA update of a neuron, x = 2: $z + eta*zdot(z)$, explicit Euler",
     )
     second = sp.diff(r, z) * r
-    d.show(sp.Eq(sp.Symbol("zddot"), second), "along the exact flow $zddot = r'(z)*r(z)$ (chain rule)")
+    d.show(sp.Eq(sp.Symbol("zddot"), second), "along the exact flow $zddot = rprime(z)*r(z)$ (chain rule)")
     rate, acc = th.mp(r, z), th.mp(second, z)
     with mpmath.workdps(30):
         solve = mpmath.odefun(lambda _t, y: rate(y), 0, mpmath.mpf(1))

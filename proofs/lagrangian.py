@@ -12,7 +12,7 @@ import mpmath
 import sympy as sp
 
 from ska_theory.claims.model import Claim, Outcome, Source, Verdict, claim, evidence_of
-from ska_theory.symbolic.derivation import Derivation
+from ska_theory.symbolic.derivation import Derivation, named
 from ska_theory.symbolic.theory import Theory, t, z
 from ska_theory.symbolic.tiny_network import Neurons, tiny_network
 from ska_theory.symbolic.variational import (
@@ -43,14 +43,15 @@ def _potential_link(d: Derivation, th: Theory, F: sp.Expr) -> None:
         sp.diff(th.unit_scale * F.subs(JET.q, z), z),
         sp.diff(phi, z),
         {z: (-30.0, 30.0)},
-        "$kappa*F$ and $Phi$ have the same derivative: $kappa*Integral(L, t) = Delta_H_SKA$",
+        "$kappa*F$ and $Phi$ have the same derivative: $kappa*Integral(calL, t) = Delta_H_SKA$",
     )
 
 
 @claim(
     "lagrangian.euler-lagrange",
-    source=Source("SKA-2", "eqs. 14–25", "the Euler–Lagrange equation reduces to 0 = 0"),
-    statement="$d/dt*dL/dzdot - dL/dz = 0$ for $L = -z*Dprime(z)*zdot$",
+    source=Source("SKA-2", "eqs. 14–25", "the Euler–Lagrange equation reduces to $0 = 0$"),
+    statement="$ddt*Derivative(calL, zdot) - Derivative(calL, z) = 0$ for $calL = -z*sigma(z)*(1 - "
+    "sigma(z))*zdot$",
     title="Euler–Lagrange equation of the SKA Lagrangian",
     uses=("entropy.path-independence",),
     into=CLAIMS,
@@ -73,9 +74,9 @@ def euler_lagrange_claim(th: Theory) -> Outcome:
     source=Source(
         "SKA-2",
         "§2.5.2 (boxed)",
-        "The optimal learning trajectory ... is precisely the one that minimizes the entropy action integral",
+        "The optimal learning trajectory … is precisely the one that minimizes the entropy action integral",
     ),
-    statement="the SKA learning trajectory minimises $H = 1/log(2)*Integral(L, t)$ among trajectories",
+    statement="the SKA learning trajectory minimises $H = 1/log(2)*Integral(calL, t)$ among trajectories",
     title="Principle of entropic least action",
     uses=("lagrangian.euler-lagrange",),
     into=CLAIMS,
@@ -94,14 +95,12 @@ def least_action_claim(th: Theory) -> Outcome:
         deformed_path_action(th.lagrangian(JET.q, JET.qdot), JET),
         lambda a, b, s: F(b) - F(a),
         {"a": (-6.0, 6.0), "b": (-6.0, 6.0), "s": (-4.0, 4.0)},
-        description="action along z = a + (b-a)t + s·sin(πt) (quadrature) against F(b) - F(a), any "
-        "deformation s",
+        description="the action along $z = a + (b - a)*t + s*sin(pi*t)$ (quadrature) against $F(b) - F(a)$, "
+        "for any deformation s",
     )
     d.witnesses.append(w)
     if not w.agrees:
-        raise d.fail(
-            "action of deformed paths", "the quadrature disagrees with the proved potential (toolkit defect)"
-        )
+        raise d.fail("the action of deformed paths", "the quadrature disagrees with the proved potential")
     with mpmath.workdps(DIGITS):
         act = deformed_path_action(th.lagrangian(JET.q, JET.qdot), JET)
         actions = {
@@ -113,8 +112,8 @@ def least_action_claim(th: Theory) -> Outcome:
     return Outcome(
         Verdict.HOLDS_VACUOUSLY,
         "every path with the same endpoints has the same action $F(z_1) - F(z_0)$ (three paths from -1 to 2 "
-        f"agree to "
-        f"{spread:.1e}), so every path is stationary and minimal: the principle selects no trajectory",
+        f"agree to {_agreement(spread)}), so every path is stationary and minimal: the principle selects no "
+        f"trajectory",
         conditions=[
             "the action depends only on the endpoints (a null Lagrangian)",
             "trajectories compared with fixed endpoints",
@@ -123,6 +122,11 @@ def least_action_claim(th: Theory) -> Outcome:
         meaning="Least action cannot single out the SKA trajectory: all trajectories between the same "
         "states have the same action.",
     )
+
+
+def _agreement(spread: float) -> str:
+    """How closely computed actions agree, in words (0 at working precision is stated as such)."""
+    return f"{DIGITS} digits" if spread < 10.0 ** -(DIGITS - 5) else f"{spread:.2g}"
 
 
 def single_neuron_rate(th: Theory, x: float) -> sp.Expr:
@@ -149,12 +153,12 @@ def _euler_endpoints(rate: sp.Expr, z0: mpmath.mpf, schedules: list[tuple[str, i
     source=Source(
         "SKA-2",
         "§2.5.2",
-        "This time-independence of the Lagrangian explains the scaling behavior ... independent of "
+        "This time-independence of the Lagrangian explains the scaling behavior … independent of "
         "discretizations",
     ),
-    statement="$dL/dt = 0$ implies that SKA trajectories are invariant under discretisations with fixed $T "
-    "= eta*K$",
-    title="Time-independence of 𝓛 and discretisation invariance",
+    statement="$Derivative(calL, t) = 0$ implies that SKA trajectories are invariant under discretisations "
+    "with fixed $T = eta*K$",
+    title="Time-independence of the Lagrangian and discretisation invariance",
     uses=("lagrangian.euler-lagrange",),
     into=CLAIMS,
 )
@@ -162,23 +166,23 @@ def time_independence_claim(th: Theory) -> Outcome:
     d = Derivation()
     lag = th.lagrangian(JET.q, JET.qdot)
     dl_dt = sp.diff(lag, JET.t)
-    d.show(sp.Eq(sp.Symbol("dL/dt"), dl_dt), "𝓛 has no explicit t")
+    d.show(sp.Eq(named("Derivative(calL, t)"), dl_dt), "$calL$ has no explicit t")
     d.show(
-        sp.Eq(sp.Symbol("d(Phiprime(z)*zdot)/dt"), 0),
-        "so has every null Lagrangian Φ'(z)ż, whatever law z(t) obeys",
+        sp.Eq(named("Derivative(Phiprime(z)*zdot, t)"), 0),
+        "so has every null Lagrangian $Phiprime(z)*zdot$, whatever law z(t) obeys",
     )
     act = deformed_path_action(lag, JET)
     shift = witness_functions(
         lambda a, b, s: act(a, b, s),
         lambda a, b, s: _shifted_action(lag, a, b, s),
         {"a": (-4.0, 4.0), "b": (-4.0, 4.0), "s": (-2.0, 2.0)},
-        description="action of a path over [0, 1] against the same path shifted to [1/2, 3/2]",
+        description="the action of a path over [0, 1] against the same path shifted to [1/2, 3/2]",
     )
     d.witnesses.append(shift)
     if dl_dt != 0 or not shift.agrees:
-        raise d.fail("∂𝓛/∂t = 0", "the theory's Lagrangian depends on t")
+        raise d.fail("$Derivative(calL, t) = 0$", "the theory's Lagrangian depends on t")
     rate = single_neuron_rate(th, 2.0)
-    d.show(sp.Eq(sp.Symbol("zdot"), rate), "one neuron z = x w + b, x = 2 (eq. 3, N = 1)")
+    d.show(sp.Eq(sp.Symbol("zdot"), rate), "one neuron $z = x*w + b$, x = 2 (eq. 3, N = 1)")
     schedules = [("0.5", 1), ("0.25", 2), ("0.1", 5), ("0.01", 50)]  # η·K = 0.5
     with mpmath.workdps(30):
         exact = mpmath.odefun(lambda _t, y: sp.lambdify([z], rate, "mpmath")(y), 0, mpmath.mpf(1))(
@@ -195,12 +199,16 @@ def time_independence_claim(th: Theory) -> Outcome:
         raise d.fail("compare discretisations", "the endpoints agree; the inference would need another test")
     return Outcome(
         Verdict.FAILS,
-        "$dL/dt = 0$ holds but explains nothing: it holds for every null Lagrangian whatever the dynamics, "
-        f"and "
-        f"explicit Euler at fixed $eta*K = 0.5$ gives endpoints spread by {spread:.3g} of the exact z(T) = "
+        "$Derivative(calL, t) = 0$ holds but explains nothing: it holds for every null Lagrangian whatever "
+        "the "
+        f"dynamics, and explicit Euler at fixed $eta*K = 0.5$ gives endpoints spread by {spread:.3g} of the "
+        f"exact z(T) = "
         f"{float(exact):.6g} "
         "(the error shrinks with η: convergence of Euler's method, not invariance)",
-        conditions=["$dL/dt = 0$ holds; the inference from it to discretisation invariance is what fails"],
+        conditions=[
+            "$Derivative(calL, t) = 0$ holds; the inference from it to discretisation invariance is what "
+            "fails"
+        ],
         evidence=evidence_of(
             d,
             counterexample={
@@ -249,11 +257,11 @@ __all__ = ["CLAIMS", "single_neuron_rate", "unit", "variational"]
     source=Source(
         "SKA-2",
         "§2.5.2",
-        "Since all trajectories satisfy the Euler–Lagrange equation (as shown by the identity 0 = 0), the "
-        "actual "
-        "learning path taken by the network is fully determined by boundary conditions",
+        "Since all trajectories satisfy the Euler–Lagrange equation (as shown by the identity $0 = 0$), the "
+        "actual learning path taken by the network is fully determined by boundary conditions",
     ),
-    statement="with EL ≡ 0, the boundary conditions determine the learning path",
+    statement="the Euler–Lagrange equation being $0 = 0$, the boundary conditions determine the learning "
+    "path",
     title="Boundary conditions and the learning path",
     uses=("lagrangian.euler-lagrange", "flow.global-existence"),
     into=CLAIMS,
@@ -270,7 +278,10 @@ def boundary_conditions_claim(th: Theory) -> Outcome:
     # (a) Two-point data of the action: every path from a to b solves EL ≡ 0, e.g. a + (b-a)t + s·sin(πt).
     s_ = sp.Symbol("s", real=True)
     family = -1 + 3 * JET.t + s_ * sp.sin(sp.pi * JET.t)
-    d.show(sp.Eq(sp.Symbol("z_s(t)"), family), "z(0) = -1, z(1) = 2 for every s; EL ≡ 0 holds along each")
+    d.show(
+        sp.Eq(named("z_s(t)"), family),
+        "z(0) = -1 and z(1) = 2 for every s; the Euler–Lagrange equation holds along each",
+    )
     gap = float(
         family.subs({s_: 1, JET.t: sp.Rational(1, 2)}) - family.subs({s_: 0, JET.t: sp.Rational(1, 2)})
     )
@@ -287,7 +298,8 @@ def boundary_conditions_claim(th: Theory) -> Outcome:
     d.figures |= {"paths_same_endpoints_gap_at_half": gap, "flow_end_from_z0_1_T_half": float(z_T)}
     return Outcome(
         Verdict.HOLDS_UNDER_CONDITIONS,
-        "two-point boundary data determine nothing: every path with the same ends solves EL ≡ 0 (two differ "
+        "two-point boundary data determine nothing: every path with the same ends solves the Euler–Lagrange "
+        "equation (two differ "
         f"by {gap:g} "
         "at t = 1/2); the SKA path is fixed by the initial weights through the first-order flow (from z(0) "
         f"= 1 the "

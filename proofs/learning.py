@@ -6,7 +6,7 @@ import mpmath
 import sympy as sp
 
 from ska_theory.claims.model import Claim, Outcome, Source, Verdict, claim, evidence_of
-from ska_theory.symbolic.derivation import Derivation
+from ska_theory.symbolic.derivation import Derivation, named
 from ska_theory.symbolic.theory import Theory
 
 from ._common import key, unit
@@ -24,7 +24,8 @@ M = sp.Symbol("M", positive=True)  # knowledge of a neuron that does not move
         "If z and ΔD become decorrelated (cos(θ) → 0), entropy reduction stalls regardless of knowledge "
         "magnitude",
     ),
-    statement="$H = -kappa*Sum(z*Delta_D) = -kappa*norm(Z)*norm(Delta_D)*cos(theta)$, and $cos(theta) -> 0$ "
+    statement="$H = -kappa*Sum(z_i*Delta_D_i, (i, 1, n)) = -kappa*norm(Z)*norm(Delta_D)*cos(theta)$, and "
+    "$cos(theta) -> 0$ "
     "stalls H whatever $norm(Z)$",
     title="The cosine break condition",
     uses=("entropy.discrete-sum-converges",),
@@ -37,9 +38,12 @@ def cosine_break_claim(th: Theory) -> Outcome:
     dD = sp.Matrix([0, th.f(2) - th.f(1)])
     H = th.prefactor * Z.dot(dD)
     cos = Z.dot(dD) / (Z.norm() * dD.norm())
-    d.show(sp.Eq(sp.Symbol("H"), H), "one step's entropy $-kappa*Sum(z*Delta_D)$: it does not depend on M")
-    d.show(sp.Eq(sp.Symbol("cos(theta)"), sp.simplify(cos)), "the Frobenius cosine of Z and ΔD")
-    lim = d.limit(cos, M, sp.oo, "cos θ as M → ∞")
+    d.show(
+        sp.Eq(sp.Symbol("H"), H),
+        "one step's entropy $-kappa*Sum(z_i*Delta_D_i, (i, 1, n))$: it does not depend on M",
+    )
+    d.show(sp.Eq(named("cos(theta)"), sp.simplify(cos)), "the Frobenius cosine of Z and $Delta_D$")
+    lim = d.limit(cos, M, sp.oo, "cos(theta)")
     if lim != 0 or sp.diff(H, M) != 0 or H == 0:
         raise d.fail("build a sequence with cos θ → 0", f"limit {lim}, H = {H}")
     with mpmath.workdps(30):
@@ -54,8 +58,8 @@ def cosine_break_claim(th: Theory) -> Outcome:
         f"while H = {h:.4g} "
         f"{unit(th)} for every M",
         conditions=[
-            "the break condition holds when $norm(Z)$ stays bounded: then $abs(H) <= "
-            "kappa*norm(Z)*norm(Delta_D)*abs(cos(theta)) -> 0$"
+            "the break condition holds when $norm(Z)$ stays bounded: then $Abs(H) <= "
+            "kappa*norm(Z)*norm(Delta_D)*Abs(cos(theta)) -> 0$"
         ],
         evidence=evidence_of(
             d,

@@ -12,11 +12,11 @@ from typing import Any
 import mpmath
 import sympy as sp
 
-from ska_theory.claims.model import Claim, Outcome, Source, Verdict, claim, evidence_of
-from ska_theory.symbolic.derivation import Derivation, real_roots
+from ska_theory.claims.model import Claim, KeyNumber, Outcome, Source, Verdict, claim, evidence_of
+from ska_theory.symbolic.derivation import Derivation, named, real_roots
 from ska_theory.symbolic.theory import Theory, t, z
 from ska_theory.symbolic.variational import Jet, analyse_lagrangian, deformed_path_action
-from ska_theory.symbolic.witness import witness_functions
+from ska_theory.symbolic.witness import IdentityCheck, witness_functions
 
 from ._common import DIGITS, Z_BOX, entropy_potential, euler_lagrange_outcome, key, point_of
 
@@ -42,8 +42,8 @@ def antiderivatives(d: Derivation, th: Theory) -> tuple[sp.Expr, sp.Expr, sp.Exp
     if key_ not in _NETS:
         own = Derivation()
         phi = entropy_potential(own, th)
-        net = own.antiderivative(th.tensor_net_integrand(z), z, "D - nabla_z_H")
-        p = own.antiderivative(th.f(z), z, "D")
+        net = own.antiderivative(th.tensor_net_integrand(z), z, "D - nabla_z_H", symbol="Net")
+        p = own.antiderivative(th.f(z), z, "D", symbol="P")
         _NETS[key_] = (own, net, p, phi)
     own, net, p, phi = _NETS[key_]
     d.steps += own.steps
@@ -79,14 +79,15 @@ def closed_form_claim(th: Theory) -> Outcome:
         sp.diff(net - p + th.sign * phi, z),
         sp.S.Zero,
         {z: Z_BOX},
-        "$Net - Integral(D, z) + s*H_SKA$ is constant",
+        "$Net - P + s*Phi$ is constant, s the sign of the convention: $Net = Integral(D, z) - s*H_SKA$",
     )
     errors = _riemann_errors(th, net, -2.0, 3.0)
-    d.figures |= {"net": sp.sstr(net), "eq8_errors": errors}
+    d.figures |= {"eq8_errors": errors}
     form = "$Integral(D, z) - H_SKA(z) + C$" if th.sign > 0 else "$Integral(D, z) + H_SKA(z) + C$"
     return Outcome(
         Verdict.HOLDS,
-        f"$Net = {sp.sstr(net)} + C$, i.e. Net = {form} ({th.gradient_sign} sign of ∇_z H); eq. 8's sum "
+        f"Net has an elementary closed form (derived above): Net = {form} (the {th.gradient_sign}'s sign of "
+        f"$nabla_z_H$); eq. 8's sum "
         f"converges to it at rate 1/K "
         f"(error {abs(errors['K = 1000']):.2g} at K = 1000 from -2 to 3)",
         conditions=[
@@ -111,11 +112,19 @@ def _eq27_28(th: Theory) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
     return eq26, eq27, eq28
 
 
+def _residuals(*checks: IdentityCheck) -> list[KeyNumber]:
+    """The largest relative witness residual of each rewrite, eq. 26 → 27 and eq. 27 → 28."""
+    return [
+        key(f"largest relative residual, {c.description}", c.witness.max_rel_residual if c.witness else 0.0)
+        for c in checks
+    ]
+
+
 @claim(
     "tensor-net.lagrangian-form",
-    source=Source("SKA-2", "eqs. 27–29", "$Net = Integral(sigma(z)*zdot - 1/log(2)*L, t)$"),
-    statement="$Net = Integral((D + kappa*z*Dprime)*zdot, t) = Integral(D*zdot - kappa*L, t)$, and $Net = 0 "
-    "-> Integral(D*zdot, t) = kappa*Integral(L, t) = H$",
+    source=Source("SKA-2", "eqs. 27–29", "$Net = Integral(sigma(z)*zdot - 1/log(2)*calL, t)$"),
+    statement="$Net = Integral(sigma*zdot - calL/log(2), t)$, and "
+    "$Net = 0 -> Integral(sigma*zdot, t) = 1/log(2)*Integral(calL, t) = Delta_H$",
     title="Tensor Net rewritten with the SKA Lagrangian",
     uses=("tensor-net.closed-form", "lagrangian.euler-lagrange"),
     into=CLAIMS,
@@ -124,35 +133,40 @@ def lagrangian_form_claim(th: Theory) -> Outcome:
     d = Derivation()
     eq26, eq27, eq28 = _eq27_28(th)
     box = {z: Z_BOX, zd: (-10.0, 10.0)}
-    d.show(sp.Eq(sp.Symbol("eq26"), eq26), "$(D - nabla_z_H)*zdot$: eq. 26 along a path, the theory's ∇_z H")
-    d.show(sp.Eq(sp.Symbol("eq27"), eq27), "eq. 27 as printed")
+    d.show(
+        sp.Eq(named("e_26"), eq26),
+        "eq. 26 along a path: $(D - nabla_z_H)*zdot$ with the theory's $nabla_z_H$",
+    )
+    d.show(sp.Eq(named("e_27"), eq27), "eq. 27 as printed")
     c27 = d.statement(eq26, eq27, box, "eq. 26 → 27")
     c28 = d.statement(eq27, eq28, box, "eq. 27 → 28")
     phi = entropy_potential(d, th)
-    d.lemma(th.unit_scale * th.lagrangian(z, zd), sp.diff(phi, z) * zd, box, "eq. 12: $kappa*L = dH_SKA/dt$")
+    d.lemma(
+        th.unit_scale * th.lagrangian(z, zd), sp.diff(phi, z) * zd, box, "eq. 12: $kappa*calL = dH_SKA/dt$"
+    )
     bad = next((c for c in (c27, c28) if c.refuted), None)
     if bad is not None:
         at = point_of(bad.witness)
         return Outcome(
             Verdict.FAILS,
             f"{bad.description} does not hold: the printed integrand differs from $(D - nabla_z_H)*zdot$ "
-            f"(at z = {at['z']:.4g}, ż = {at['zdot']:.4g})",
-            evidence=evidence_of(d, counterexample=at),
+            f"(at z = {at['z']:.4g}, $zdot$ = {at['zdot']:.4g})",
+            evidence=evidence_of(d, counterexample=at, key_numbers=_residuals(c27, c28)),
             meaning="With this sign convention the paper's rewriting of the Tensor Net in terms of the "
             "Lagrangian is wrong.",
         )
     if not (c27.proven and c28.proven):
-        raise d.fail("prove eqs. 27–28", "the rewrite chain did not reach 0")
+        raise d.fail("prove eqs. 27–28", "the rewrites did not reduce the difference to 0")
     return Outcome(
         Verdict.HOLDS_UNDER_CONDITIONS,
         "eqs. 27 and 28 are exact rewrites of eq. 26 along a path, and $Net = 0 <-> Integral(D*zdot, t) = "
-        "kappa*Integral(L, t) = Delta_H$; "
+        "kappa*Integral(calL, t) = Delta_H$; "
         "H in eq. 29 is the entropy change over the path, not the entropy",
         conditions=[
             "the integrals are definite integrals along one differentiable path z(t)",
             "H in eq. 29 means $H_SKA(z(t_1)) - H_SKA(z(t_0))$ (eq. 12 fixes H only up to its lower limit)",
         ],
-        evidence=evidence_of(d),
+        evidence=evidence_of(d, key_numbers=_residuals(c27, c28)),
         meaning="The Lagrangian form of the Tensor Net is correct, provided H is read as the entropy change "
         "along the path.",
     )
@@ -164,8 +178,8 @@ def _counterexample(th: Theory, net_inc: Any, cond_inc: Any) -> dict[str, Any] |
         for a in (-3, -1, 0, 1, 3):
             a_ = mpmath.mpf(a)
             for zero_fn, other_fn, which in (
-                (cond_inc, net_inc, "∫D dz = ΔH"),
-                (net_inc, cond_inc, "Net = 0"),
+                (cond_inc, net_inc, "$Integral(D, z) = Delta_H$"),
+                (net_inc, cond_inc, "$Net = 0$"),
             ):
                 for r in real_roots(_at_start(zero_fn, a_), (-40.0, 40.0), 1601):
                     if abs(r - a_) > mpmath.mpf(10) ** -6 and abs(other_fn(a_, r)) > mpmath.mpf(10) ** -10:
@@ -198,9 +212,9 @@ def zero_crossing_claim(th: Theory) -> Outcome:
     d = Derivation()
     net, p, phi = antiderivatives(d, th)
     inc = lambda e: e - e.subs(z, z0)  # noqa: E731  (increment along a path from z0 to z)
-    d.show(sp.Eq(sp.Symbol("Net(z) - Net(z_0)"), inc(net)), "Net along a path from $z_0$")
+    d.show(sp.Eq(named("Net(z) - Net(z_0)"), inc(net)), "Net along a path from $z_0$")
     d.show(
-        sp.Eq(sp.Symbol("Integral(D, z) - Delta_H"), inc(p) - inc(phi)),
+        sp.Eq(named("Integral(D, z) - Delta_H"), inc(p) - inc(phi)),
         "the condition, with H the entropy change $Delta_H$",
     )
     chk = d.statement(
@@ -210,7 +224,7 @@ def zero_crossing_claim(th: Theory) -> Outcome:
     if chk.refuted:
         cx = _counterexample(th, N_, C_)
         if cx is None:
-            raise d.fail("find a path where only one side vanishes", "none found although Net ≠ ∫D dz - ΔH")
+            raise d.fail("find a path where only one side vanishes", "none was found")
         return Outcome(
             Verdict.FAILS,
             f"$Net = 0$ and $Integral(D, z) = Delta_H$ are not equivalent: from $z_0$ = {cx['z0']:g} to z = "
@@ -231,11 +245,13 @@ def zero_crossing_claim(th: Theory) -> Outcome:
             "them.",
         )
     if not chk.proven:
-        raise d.fail("prove Net = ∫D dz - ΔH", "the rewrite chain did not reach 0")
+        raise d.fail(
+            "prove $Net = Integral(D, z) - Delta_H$", "the rewrites did not reduce the difference to 0"
+        )
     with mpmath.workdps(DIGITS):
         crossings = [r for r in real_roots(lambda x: N_(0, x), (-40.0, 40.0)) if abs(r) > 1e-6]
     d.figures["crossings_from_z0_0"] = [float(r) for r in crossings]
-    where = ", ".join(f"{float(r):.6f}" for r in crossings) or "nowhere"
+    where = ", ".join(f"{float(r):.6g}" for r in crossings) or "nowhere"
     return Outcome(
         Verdict.HOLDS_UNDER_CONDITIONS,
         "$Net = Integral(D, z) - Delta_H$ exactly along every path, so $Net = 0 <-> Integral(D, z) = "
@@ -267,7 +283,7 @@ def extrema_claim(th: Theory) -> Outcome:
     g = th.tensor_net_integrand(z)
     d.show(
         sp.Eq(sp.Derivative(sp.Symbol("Net"), z), g),
-        "dNet/dz = D - ∇_z H (the antiderivative, verified above)",
+        "$Derivative(Net, z) = D - nabla_z_H$ (the antiderivative, verified above)",
     )
     with mpmath.workdps(DIGITS):
         roots = real_roots(th.mp(g, z))
@@ -276,8 +292,8 @@ def extrema_claim(th: Theory) -> Outcome:
     d.figures |= {"extrema": [float(r) for r in roots], "kinds": kinds}
     for r, k in zip(roots, kinds, strict=True):
         d.show(
-            sp.Eq(sp.Symbol("z_star"), sp.Float(mpmath.nstr(r, 30), 30)),
-            f"D = ∇_z H here (mpmath findroot): a {k}",
+            sp.Eq(sp.Symbol("z*"), sp.Float(mpmath.nstr(r, 15), 15)),
+            f"$D = nabla_z_H$ here (a root of the integrand): a {k}",
         )
     if not roots:
         return Outcome(
@@ -293,10 +309,11 @@ def extrema_claim(th: Theory) -> Outcome:
     return Outcome(
         Verdict.HOLDS_UNDER_CONDITIONS,
         f"as a function of z, Net's extrema are where $D = nabla_z_H$: {listed}; along a trajectory Net(t) "
-        f"is also stationary wherever ż = 0",
+        f"is also stationary wherever $zdot = 0$",
         conditions=[
             "per neuron, Net as a function of z; extrema searched on [-60, 60]",
-            "along a trajectory $dNet/dt = (D - nabla_z_H)*zdot$, so it is also stationary where ż = 0, and "
+            "along a trajectory $dNet/dt = (D - nabla_z_H)*zdot$, so it is also stationary where $zdot = 0$, "
+            "and "
             "for a layer only the sum must vanish",
         ],
         evidence=evidence_of(
@@ -316,9 +333,9 @@ INTERPRETATION = "the Tensor Net satisfies the same fundamental variational prin
         "SKA-2",
         "§2.5.3",
         "When we compute the Euler-Lagrange equation for this integrated expression, we again arrive at the "
-        "identity 0 = 0",
+        "identity $0 = 0$",
     ),
-    statement="$d/dt*dl/dzdot - dl/dz = 0$ for $l = (D - nabla_z_H)*zdot$",
+    statement="$ddt*Derivative(ell, zdot) - Derivative(ell, z) = 0$ for $ell = sigma(z)*zdot - calL/log(2)$",
     title="Euler–Lagrange equation of the Tensor Net integrand",
     uses=("tensor-net.closed-form", "lagrangian.euler-lagrange"),
     into=CLAIMS,
@@ -334,7 +351,7 @@ def euler_lagrange_claim(th: Theory) -> Outcome:
             {z: Z_BOX},
             "F and Net have the same derivative",
         )
-    return euler_lagrange_outcome(d, v, interpretation=INTERPRETATION, shown_as="F = Net + C")
+    return euler_lagrange_outcome(d, v, interpretation=INTERPRETATION, shown_as="$F = Net + C$")
 
 
 __all__ = ["CLAIMS", "antiderivatives", "deformed_path_action", "witness_functions"]

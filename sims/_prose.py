@@ -20,7 +20,26 @@ def num(x: float | None, fmt: str = ".3g", missing: str = MISSING) -> str:
     """``x`` formatted, or ``missing`` ("not reached") for a missing value (None, NaN or infinite)."""
     if x is None or not math.isfinite(x):
         return missing
-    return f"{x:{fmt}}"
+    text = f"{x:{fmt}}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text  # no "-0.00"
+
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def power_of_ten(exponent: int) -> str:
+    """10 to an integer power, written with superscripts: 10⁻⁸."""
+    return "10" + str(exponent).translate(_SUPERSCRIPT)
+
+
+def sci(x: float, digits: int = 2) -> str:
+    """A small or large number as '5.2 × 10⁻¹⁶' (plain digits when it needs no exponent)."""
+    if x == 0 or not math.isfinite(x):
+        return num(x)
+    exponent = math.floor(math.log10(abs(x)))
+    if -3 <= exponent < 4:
+        return num(x, f".{digits}g")
+    return f"{x / 10**exponent:.{digits - 1}f} × {power_of_ten(exponent)}"
 
 
 def layer_list(

@@ -514,7 +514,7 @@ def u_figure(series: dict[str, USeries], tables: dict[str, list[dict[str, Any]]]
             axes[row, i].plot([b], [np.min(s.entropy[i])], "ko", ms=3, label="bottom of the U")
         axes[0, i].set_title(f"layer {i + 1}")
         axes[1, i].set_xlabel("‖Z‖_F")
-    axes[0, 0].set_ylabel("per-step entropy H_k")
+    axes[0, 0].set_ylabel("per-step entropy Hₖ")
     axes[1, 0].set_ylabel("entropy rate dH/dt")
     legend_below(fig, axes, 3)
     return Figure(

@@ -51,7 +51,7 @@ from ._analysis import (
     turning_points,
     weight_norm_rates,
 )
-from ._prose import layer_list, layer_numbers, legend_below, pct, rounded
+from ._prose import layer_list, layer_numbers, legend_below, pct, power_of_ten, rounded, sci
 from ._runs import across_seeds, authors_spec, continuation_spec, initial_params, prefetch, run
 from .characteristic_time import horizon_spec
 
@@ -330,7 +330,7 @@ def _knowledge_stabilises(ctx: Context) -> Outcome:
         "neurons of $Z**2*sigma(Z)*(1 - sigma(Z))$ divided by $n_s*log(2)$, with $A_l$ the weights and "
         "biases of layer l and $n_s$ the number of samples; it is zero only when every decision is 1/2 "
         f"(largest relative residual on the run's {len(lr.states)} states "
-        f"{witness['max_relative_residual']:.1e})",
+        f"{sci(witness['max_relative_residual'])})",
         "so the only rest points are the maximal-entropy states, which the flow leaves; the weights' norm "
         "grows at every time: "
         + "; ".join(f"{k}: " + ", ".join(f"{x:.1f}" for x in v) for k, v in figures["weight_norm"].items()),
@@ -351,7 +351,7 @@ def _knowledge_stabilises(ctx: Context) -> Outcome:
         growth[worst],
         note=f"supported only with a settling tolerance above {pct(growth[worst])} per doubling; by the "
         f"identity the growth never stops, it slows like 1/ln t and falls below {pct(STABLE_TOLERANCE)} "
-        f"only near t = 10^{max(log10_t_settle):.0f}",
+        f"only near t = {power_of_ten(round(max(log10_t_settle)))}",
     )
     evidence = Evidence(figures=json_safe(figures), plots=[growth_figure(lr)], key_numbers=key)
     if not witness["agrees"]:

@@ -39,7 +39,7 @@ from ska_theory.network.data import load_dataset
 from ska_theory.plotting import svg_figure
 
 from ._analysis import json_safe, layer_one_rates, peak, second_moment, sign_summary, zero_crossings
-from ._prose import count_words, layer_numbers, legend_below, num, rounded
+from ._prose import count_words, layer_numbers, legend_below, num, rounded, sci
 from ._runs import (
     VARIANTS,
     across_seeds,
@@ -637,7 +637,7 @@ def _peaks_align(ctx: Context) -> Outcome:
         "Rayleigh quotient of the input's second moment at the weight velocity, between its smallest and "
         f"largest eigenvalue (0 and {lam:.1f}); along the flow rho stays in [{lo:.1f}, {hi:.1f}], "
         f"{witness['rayleigh_at_entropy_min']:.1f} at the entropy minimum, so the peaks nearly coincide "
-        f"(relative residual of both identities at t = 0 and t = 0.5: {witness['max_residual']:.1e})",
+        f"(relative residual of both identities at t = 0 and t = 0.5: {sci(witness['max_residual'])})",
     ]
     key = [
         *layer_numbers(

@@ -96,8 +96,8 @@ TIMESCALE_EXPONENT = 0.5
 QUANTITY_LABEL = {
     "z_fro": "‖Z‖_F",
     "entropy_drop": "Shannon entropy drop",
-    "entropy_sum": "Σ H_k",
-    "entropy_rate": "H_k/η against dH/dt",
+    "entropy_sum": "Σ Hₖ",
+    "entropy_rate": "Hₖ/η against dH/dt",
     "knowledge_flow": "‖ΔZ‖_F/η against ‖dZ/dt‖_F",
     "cosine": "cos(Z, ΔD)",
 }
@@ -202,8 +202,8 @@ def entropy_figure(runs: dict[tuple[float, int], Any], f: Any) -> Figure:
         axes[1, i].plot(t, r, "k--", lw=1.2, label="exact flow dH/dt")
         axes[0, i].set_title(f"layer {i + 1}")
         axes[1, i].set_xlabel("t = η·k")
-    axes[0, 0].set_ylabel("per-step entropy H_k")
-    axes[1, 0].set_ylabel("H_k / η  and  dH/dt")
+    axes[0, 0].set_ylabel("per-step entropy Hₖ")
+    axes[1, 0].set_ylabel("Hₖ / η  and  dH/dt")
     _few_ticks(axes)
     legend_below(fig, axes, 4)
     return Figure(
@@ -374,7 +374,7 @@ def _time_invariance(ctx: Context) -> Outcome:
     conditions = [
         f"tolerance: relative sup-distance at most {pct(TOLERANCE)} from the exact flow (absolute for "
         "cosines) in every layer, on the discrete times $t = eta*k$ up to $eta*K$",
-        "invariant quantities: " + ", ".join(QUANTITY_LABEL.values()) + "; per-step values H_k are not "
+        "invariant quantities: " + ", ".join(QUANTITY_LABEL.values()) + "; per-step values Hₖ are not "
         "invariant, they scale with η (see entropy.per-step-scales-with-eta)",
         "observed convergence order in η (median over layers and quantities): "
         + ", ".join(f"{VARIANT_LABEL[v]} {med[v]:.2f}" for v in VARIANTS),
@@ -510,12 +510,12 @@ def scaling_figure(m: Measured, sc: dict[str, Any]) -> Figure:
         ax.set_title(VARIANT_LABEL[v])
         ax.set_xlabel("η")
         log_ticks(ax, list(etas))
-    proxy_legend(axes[0], colors, {"largest |H_k| (solid)": "o", "|Σ H_k| (dashed)": "s"})
+    proxy_legend(axes[0], colors, {"largest |Hₖ| (solid)": "o", "|Σ Hₖ| (dashed)": "s"})
     axes[0].set_ylabel("entropy (bits)")
     legend_below(fig, axes, 4)
     return Figure(
         "per-step-entropy-scaling",
-        f"Largest per-step entropy |H_k| (solid, slope 1: proportional to η) and the cumulative |Σ H_k| "
+        f"Largest per-step entropy |Hₖ| (solid, slope 1: proportional to η) and the cumulative |Σ Hₖ| "
         f"(dashed, flat: independent of η) against η for {count_words(len(etas))} (η, K) configurations, "
         f"{count_words(L)} layers, log-log.",
         svg_figure(fig),
@@ -530,7 +530,7 @@ def scaling_figure(m: Measured, sc: dict[str, Any]) -> Figure:
         "entropy values scale proportionally with the time step η while preserving identical trajectory "
         "shapes",
     ),
-    statement="$H_k = eta*dH/dt + O(eta**2)$: per-step entropy values scale like η, cumulative ones do not",
+    statement="$Hₖ = eta*dH/dt + O(eta**2)$: per-step entropy values scale like η, cumulative ones do not",
     kind="numeric",
     title="Per-step entropy scales with η",
     uses=(
@@ -559,18 +559,18 @@ def _per_step_scales(ctx: Context) -> Outcome:
         return ", ".join(f"layer {i + 1} {a:.2f}" for i, a in enumerate(sc[v][name]))
 
     conditions = [
-        f"tolerance: the largest per-step |H_k| scales like $eta**p$ with p within {ORDER_TOLERANCE} of 1 "
+        f"tolerance: the largest per-step |Hₖ| scales like $eta**p$ with p within {ORDER_TOLERANCE} of 1 "
         f"between the two finest step sizes run ({sorted(etas)[1]:g} and {fine:g}), every layer, both "
         "variants",
         *(
             f"{VARIANT_LABEL[v]}: per-step exponent on the finest pair "
             f"{exps(v, 'per_step_finest_pair_exponent')}; over all η {exps(v, 'per_step_exponent')}; "
-            f"cumulative Σ H_k {exps(v, 'cumulative_exponent')}"
+            f"cumulative Σ Hₖ {exps(v, 'cumulative_exponent')}"
             for v in VARIANTS
         ),
-        "identity: $H_k = eta*dH/dt + O(eta**2)$ because $Delta_D = eta*dD/dt + O(eta**2)$; the sum of the "
-        "H_k tends to the Shannon entropy drop, which has no η (entropy.discrete-sum-converges)",
-        "shapes agree only to first order: H_k/η differs from dH/dt by "
+        "identity: $Hₖ = eta*dH/dt + O(eta**2)$ because $Delta_D = eta*dD/dt + O(eta**2)$; the sum of the "
+        "Hₖ tends to the Shannon entropy drop, which has no η (entropy.discrete-sum-converges)",
+        "shapes agree only to first order: Hₖ/η differs from dH/dt by "
         + "; ".join(
             f"{VARIANT_LABEL[v]} {pct(shape[v][f'{coarse:g}'])} at η = {coarse:g}, "
             f"{pct(shape[v][f'{fine:g}'])} at η = {fine:g}"
@@ -580,7 +580,7 @@ def _per_step_scales(ctx: Context) -> Outcome:
     key = (
         [
             KeyNumber(
-                "exponent p of the largest |H_k| in η (finest pair, worst layer)",
+                "exponent p of the largest |Hₖ| in η (finest pair, worst layer)",
                 rounded(max(finest[v], key=lambda p: abs(p - 1)), 3),
                 "",
                 1,
@@ -590,7 +590,7 @@ def _per_step_scales(ctx: Context) -> Outcome:
         ]
         + [
             KeyNumber(
-                "exponent of the cumulative |Σ H_k| in η (worst layer)",
+                "exponent of the cumulative |Σ Hₖ| in η (worst layer)",
                 rounded(max(sc[v]["cumulative_exponent"], key=abs), 2),
                 "",
                 group=VARIANT_LABEL[v],
@@ -599,7 +599,7 @@ def _per_step_scales(ctx: Context) -> Outcome:
         ]
         + [
             KeyNumber(
-                "shape distance of H_k/η from dH/dt",
+                "shape distance of Hₖ/η from dH/dt",
                 rounded(shape[v][f"{e:g}"], 3),
                 "fraction",
                 group=f"{VARIANT_LABEL[v]}, η = {e:g}",
@@ -631,8 +631,8 @@ def _per_step_scales(ctx: Context) -> Outcome:
     summary = (
         "per-step values scale like $eta**p$ with p = "
         + ", ".join(f"{min(finest[v]):.2f} to {max(finest[v]):.2f} ({VARIANT_LABEL[v]})" for v in VARIANTS)
-        + f" on the finest pair (within {dev:.2f} of 1, tolerance {ORDER_TOLERANCE}); cumulative Σ H_k like "
-        f"$eta**q$ with |q| at most {cumul:.2f}; shapes H_k/η "
+        + f" on the finest pair (within {dev:.2f} of 1, tolerance {ORDER_TOLERANCE}); cumulative Σ Hₖ like "
+        f"$eta**q$ with |q| at most {cumul:.2f}; shapes Hₖ/η "
         f"match dH/dt only to O(η) ({pct(max(shape[v][f'{coarse:g}'] for v in VARIANTS))} apart at "
         f"η = {coarse:g})"
     )

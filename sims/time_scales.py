@@ -281,8 +281,8 @@ def continuous_conditions() -> list[str]:
         "threshold: gradient descent shows SKA's pattern when, at the same η with $eta*K = 0.5$, its "
         f"distance to its own gradient flow shrinks with η at an observed order within {ORDER_TOLERANCE} of "
         "SKA's",
-        "distance: relative sup-distance over t = η·k of the loss (entropy for SKA) drop and of ‖Z_l‖ of "
-        "every layer, each scaled by its flow's largest value; flows solved by DOP853 (rtol 1e-9 for "
+        "distance: relative sup-distance over t = η·k of the loss (entropy for SKA) drop and of ‖Zₗ‖ of "
+        "every layer, each scaled by its flow's largest value; flows solved by DOP853 (rtol 10⁻⁹ for "
         "gradient descent)",
         "gradient descent: sigmoid layers as in SKA, mean binary cross-entropy against one-hot labels, "
         "backpropagation, initial weights drawn from a normal law with standard deviation 0.01 as the "
@@ -717,7 +717,7 @@ def adaptive_conditions(K0: int, slower: list[int]) -> list[str]:
         f"{PAPER_T / K0:g}, K = {K0}) spends fewer right-hand-side evaluations than its {K0} (speedup above "
         "1)",
         "accuracy: largest relative Frobenius error over layers of the knowledge Z at T = 0.5 against the "
-        "continuous flow solved by DOP853 at rtol 1e-8; adaptive runs at atol = rtol/100, without event "
+        "continuous flow solved by DOP853 at rtol 10⁻⁸; adaptive runs at atol = rtol/100, without event "
         "location; one evaluation is one forward pass and the weight gradient, as one Euler step",
         "wall times are noisy (2 shared cores, one BLAS thread) and the adaptive ones include the engine's "
         "recording of its metrics at t = 0 and T; the verdict rests on evaluations only",

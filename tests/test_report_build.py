@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from report_samples import PROVENANCE, numeric_plot, panels_plot, sample_document, sample_results
 
 from ska_theory.claims.model import KeyNumber, Step
+from ska_theory.claims.record import round_floats
 from ska_theory.plotting import SvgText, plotted_series, svg_figure
 from ska_theory.report.build import DEFAULT_MEANING, build_document, grouped, step_text
 from ska_theory.report.document import (
@@ -33,7 +34,7 @@ from ska_theory.report.document import (
     walk,
 )
 from ska_theory.report.evidence import flatten, key_numbers_table, sketch_steps
-from ska_theory.report.numbers import fmt_number, fmt_residual, parse_number, round_floats
+from ska_theory.report.numbers import fmt_number, fmt_residual, parse_number
 from ska_theory.report.prose import Linker
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from report_samples import sample_results
 
+from ska_theory.claims.record import round_floats
 from ska_theory.cli import main
 from ska_theory.io import dump_json
 from ska_theory.report import CLAIMS_FILE, FIGURES_DIR, MATRIX_FILE, REPORT_FILES, TIMINGS_FILE
-from ska_theory.report.numbers import round_floats
 
 ONE = "flow.entropy-gradient-z"  # a fast real claim
 OUTPUTS = (REPORT_FILES["html"], REPORT_FILES["pdf"], CLAIMS_FILE)

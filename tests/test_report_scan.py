@@ -119,11 +119,6 @@ def test_claim_graph_and_figure_text() -> None:
             assert any(t.text and t.text.strip() for t in svg.iter("text")), fig.get("id")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the claims' prose is being rewritten with $...$ markup (issue 11, notes/statements.md); "
-    "remove this mark once the owners' branches are merged",
-)
 def test_real_symbolic_claims_render_clean() -> None:
     page = render_html(build_document(list(discovered_symbolic()), provenance(), "quick"))
     findings = scan_html(page)

@@ -34,6 +34,20 @@ def _plain(x: Any) -> Any:
     return x
 
 
+SIGNIFICANT = 6  # digits every float of claims.json keeps: BLAS differences between CPUs stay below them
+
+
+def round_floats(data: Any, digits: int = SIGNIFICANT) -> Any:
+    """``data`` (JSON-ready) with every float rounded to ``digits`` significant digits."""
+    if isinstance(data, float):
+        return float(format(data, f".{digits}g")) if math.isfinite(data) else data
+    if isinstance(data, dict):
+        return {k: round_floats(v, digits) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [round_floats(v, digits) for v in data]
+    return data
+
+
 def witness_json(w: Witness) -> dict[str, Any]:
     return {
         "description": w.description,
@@ -103,12 +117,14 @@ def claims_document(
     for doc in claims:
         if doc["id"] in rows:
             doc["theory_dependence"] = {k: rows[doc["id"]][k] for k in ("differs_under", "depends_on")}
-    return {
-        "claims": claims,
-        "mode": mode,
-        "provenance": provenance,
-        "theory": theory.describe(),
-    }
+    return round_floats(
+        {
+            "claims": claims,
+            "mode": mode,
+            "provenance": provenance,
+            "theory": theory.describe(),
+        }
+    )
 
 
 def load_recorded(path: Path) -> dict[str, str]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from ska_theory.claims.coverage import load_coverage
 from ska_theory.claims.evaluate import evaluate, stderr_progress
+from ska_theory.claims.matrix import DEFAULT_MATRIX
 from ska_theory.claims.model import Context, Mode
 from ska_theory.claims.record import claims_document, compare, load_recorded, merge_record
 from ska_theory.claims.registry import discover, select
@@ -27,7 +28,6 @@ from ska_theory.report import (
     TIMINGS_FILE,
     build_document,
 )
-from ska_theory.report.numbers import round_floats
 
 DEFAULT_OUT = Path("reports")
 
@@ -40,8 +40,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         f"{REPORT_FILES['html']}, {REPORT_FILES['pdf']} and {CLAIMS_FILE} (the same JSON as "
         "'check --json'). Unchanged inputs give byte-identical files; run times go to stderr and "
         f"{TIMINGS_FILE}. The theory matrix ({MATRIX_FILE}, from 'ska-theory matrix --update') is "
-        "shown when --matrix names it or it is in --out. Exit status: 0 written, 2 usage error "
-        "(nothing written).",
+        f"shown from --matrix, else from --out, else from {DEFAULT_MATRIX}. Exit status: 0 written, "
+        "2 usage error (nothing written).",
     )
     p.add_argument(
         "--out",
@@ -71,7 +71,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--matrix",
         type=Path,
         metavar="PATH",
-        help=f"theory matrix to show (default: {MATRIX_FILE} in --out, when it exists)",
+        help=f"theory matrix to show (default: {MATRIX_FILE} in --out, else {DEFAULT_MATRIX}, if any)",
     )
     p.add_argument("--no-cache", action="store_true", help="recompute simulation runs")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress or timings on stderr")
@@ -103,8 +103,11 @@ def check_out_dir(out: Path) -> None:
 
 
 def load_matrix(named: Path | None, out: Path) -> dict[str, Any] | None:
-    """The theory matrix named by --matrix, else the one in --out, else none."""
+    """The theory matrix named by --matrix, else the one in --out, else the recorded one
+    (``reports/theory-matrix.json``, as ``check`` uses), else none."""
     path = named if named is not None else out / MATRIX_FILE
+    if named is None and not path.exists():
+        path = DEFAULT_MATRIX
     if not path.exists():
         if named is not None:
             raise UsageError(f"--matrix {str(path)!r} does not exist")
@@ -134,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
     pairs = [(c, o) for c, o, _ in results]
     prov = provenance()
     # Floats to 6 significant digits: last-bit differences between machines stay out of the file.
-    record = round_floats(claims_document(pairs, prov, mode))
+    record = claims_document(pairs, prov, mode, matrix=matrix)
     if args.only:
         record = merge_record(record_path, record)
     document = build_document(pairs, prov, mode, matrix=matrix, coverage=load_coverage())

@@ -141,7 +141,11 @@ def header_blocks(c: Claim, o: Outcome, linker: Linker) -> list[Block]:
     if c.uses:
         line.append(Text(" · builds on "))
         for i, u in enumerate(c.uses):
-            line += [*([Text(", ")] if i else []), Ref(claim_label(u), u)]
+            # a claim left out of this document (--only) is named, not linked
+            line += [
+                *([Text(", ")] if i else []),
+                Ref(claim_label(u), u) if u in linker.claim_ids else Text(u),
+            ]
     blocks: list[Block] = [Paragraph(tuple(line)), Paragraph(linker.prose(o.summary))]
     meaning = linker.prose(o.meaning) if o.meaning else inlines(DEFAULT_MEANING[o.verdict])
     blocks.append(Paragraph((Strong("What this means for the paper: "), *meaning)))

@@ -7,12 +7,12 @@ between BLAS builds (last bits of a float) out of the files, so regenerated repo
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-SIGNIFICANT = 6
+from ska_theory.claims.record import SIGNIFICANT  # one rounding for claims.json and documents
+
 MINUS = "−"
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
@@ -68,14 +68,3 @@ def fmt_residual(x: float) -> str:
     mantissa, _, exponent = format(x, ".1e").partition("e")
     power = "10" + str(int(exponent)).translate(_SUPERSCRIPT)
     return (power if mantissa == "1.0" else f"{mantissa} × {power}").replace("-", MINUS)
-
-
-def round_floats(data: Any, digits: int = SIGNIFICANT) -> Any:
-    """``data`` (JSON-ready) with every float rounded to ``digits`` significant digits."""
-    if isinstance(data, float):
-        return float(format(data, f".{digits}g")) if math.isfinite(data) else data
-    if isinstance(data, Mapping):
-        return {k: round_floats(v, digits) for k, v in data.items()}
-    if isinstance(data, list | tuple):
-        return [round_floats(v, digits) for v in data]
-    return data

@@ -19,12 +19,31 @@ from typing import Any
 
 import mpmath
 import sympy as sp
+from sympy.parsing.sympy_parser import parse_expr
 
 from ska_theory.symbolic.display import display
 from ska_theory.symbolic.steps import Step, Witness
 from ska_theory.symbolic.witness import IdentityCheck, check_identity, witness_functions
 
 Box = Mapping[sp.Symbol, tuple[float, float]]
+
+
+_STATUS = {
+    "proven": "proved, and confirmed by the witness",
+    "refuted": "contradicted by the witness",
+    "unproven": "confirmed by the witness, not proved",
+    "inconsistent": "proved, yet contradicted by the witness",
+}
+
+
+# Single letters SymPy would read as its own objects (N is evaluation, S singletons, E Euler's number...).
+_LETTERS = {name: sp.Symbol(name) for name in ("N", "S", "E", "I", "O", "Q", "beta", "gamma", "lambda_")}
+
+
+def named(text: str) -> sp.Expr:
+    """A left-hand side written in the report's ``$...$`` syntax (``H_SKA(z, z_0)``, ``Net(z) - Net(z_0)``),
+    as an unevaluated SymPy expression whose names the report's symbol table prints."""
+    return parse_expr(text, local_dict=_LETTERS, evaluate=False)
 
 
 class StepFailed(Exception):
@@ -53,7 +72,7 @@ class Derivation:
     def _record(self, chk: IdentityCheck, conclusion: sp.Basic | None) -> None:
         self.steps += [Step(display(s.expr), s.justification, "rewrite chain") for s in chk.steps[1:]]
         if conclusion is not None:
-            self.show(conclusion, f"{chk.description} ({chk.status})")
+            self.show(conclusion, f"{chk.description} ({_STATUS[chk.status]})")
         if chk.witness is not None:
             self.witnesses.append(chk.witness)
 
@@ -83,49 +102,53 @@ class Derivation:
         x: sp.Symbol,
         name: str,
         *,
+        symbol: str = "F",
         ansatz: sp.Expr | None = None,
         box: tuple[float, float] = (-20.0, 20.0),
     ) -> sp.Expr:
-        """F with F' = ``integrand`` (up to a constant): from ``ansatz`` only if it differentiates back,
-        else ``sympy.integrate``; verified by differentiation and by quadrature between random a, b."""
+        """``symbol`` with ``symbol``' = ``integrand`` (up to a constant): from ``ansatz`` only if it
+        differentiates back, else ``sympy.integrate``; verified by differentiation and by quadrature
+        between random a, b. ``name`` is the integrand in the report's ``$...$`` syntax."""
         F = None
+        lhs = sp.Function(symbol)(x)
         if ansatz is not None:
             tried = check_identity(sp.diff(ansatz, x), integrand, {x: box}, description="ansatz")
             if tried.status == "proven":
                 F, how = ansatz, "ansatz, verified by differentiation"
             else:
                 self.show(
-                    sp.Eq(sp.Symbol("ansatz"), ansatz),
-                    f"ansatz for {name} rejected ({tried.status}); integrating without it",
+                    sp.Eq(lhs, ansatz), f"tried first (an ansatz): it does not differentiate back to ${name}$"
                 )
         if F is None:
             F, how = sp.integrate(integrand, x), "sympy.integrate"
             if F.has(sp.Integral):
-                raise self.fail(f"antiderivative of {name}", "sympy.integrate found no closed form")
-        self.show(sp.Eq(sp.Symbol(f"F_{name}"), F), f"an antiderivative of {name}", tool=how)
+                raise self.fail(f"integrate ${name}$", "no closed form was found")
+        self.show(sp.Eq(lhs, F), f"integrate ${name}$ in ${x}$", tool=how)
         self.lemma(
             sp.diff(F, x),
             integrand,
             {x: box},
-            f"d/d{x} F_{name} = {name}",
-            witness=quadrature_witness(integrand, F, x, box, name),
+            f"${symbol}$ differentiates back to ${name}$",
+            witness=quadrature_witness(integrand, F, x, box, name, symbol),
         )
         return F
 
     def limit(self, expr: sp.Expr, x: sp.Symbol, point: sp.Expr, name: str) -> sp.Expr:
-        """lim_{x → point} ``expr`` by SymPy; :class:`StepFailed` when it cannot tell."""
+        """lim_{x → point} ``expr`` by SymPy (``name``: the expression in ``$...$`` syntax);
+        :class:`StepFailed` when it cannot tell."""
+        where = f"the limit of ${name}$ as ${x} -> {sp.sstr(point)}$"
         try:
             value = sp.limit(expr, x, point)
         except (NotImplementedError, ValueError, TypeError) as e:
-            raise self.fail(f"limit of {name}", f"sympy.limit raised {type(e).__name__}") from None
+            raise self.fail(where, f"the limit could not be computed ({type(e).__name__})") from None
         if isinstance(value, sp.Limit) or not (value.is_number or value in (sp.oo, -sp.oo)):
-            raise self.fail(f"limit of {name}", f"sympy.limit left {value}")
-        self.show(sp.Eq(sp.Limit(expr, x, point), value), f"limit of {name}", tool="sympy.limit")
+            raise self.fail(where, "the limit could not be computed")
+        self.show(sp.Eq(sp.Limit(expr, x, point), value), where, tool="sympy.limit")
         return value
 
 
 def quadrature_witness(
-    integrand: sp.Expr, F: sp.Expr, x: sp.Symbol, box: tuple[float, float], name: str
+    integrand: sp.Expr, F: sp.Expr, x: sp.Symbol, box: tuple[float, float], name: str, symbol: str = "F"
 ) -> Witness:
     """∫_a^b integrand dx by mpmath.quad (with its error estimate) against F(b) - F(a), a, b in ``box``."""
     f = sp.lambdify([x], integrand, modules="mpmath")
@@ -140,7 +163,7 @@ def quadrature_witness(
         quad,
         lambda a, b: Fm(b) - Fm(a),
         {"a": box, "b": box},
-        description=f"mpmath.quad of {name} from a to b against F(b) - F(a)",
+        description=f"quadrature of ${name}$ from a to b against ${symbol}(b) - {symbol}(a)$",
     )
 
 

@@ -120,7 +120,7 @@ def _antiderivative(e: sp.Expr, x: sp.Symbol) -> sp.Expr:
     """∫ e dx by sympy.integrate; StepFailed when it finds no closed form."""
     F = sp.integrate(e, x) if e.has(x) else e * x
     if F.has(sp.Integral):
-        raise StepFailed(f"∫ {e} d{x}", "sympy.integrate found no closed form")
+        raise StepFailed(f"integrate ${sp.sstr(e)}$ in ${x}$", "no closed form was found")
     return F
 
 
@@ -155,10 +155,13 @@ def analyse_lagrangian(
     # We keep SKA-2 eq. 16's order d/dt ∂L/∂q̇ - ∂L/∂q.
     el = jet.from_path(-(eqs[0].lhs - eqs[0].rhs)) if eqs else sp.S.Zero
     steps = [
-        Step(sp.Eq(sp.Symbol("L"), L), "Lagrangian in jet symbols (q, q̇, t independent)"),
-        Step(sp.Eq(sp.Symbol("EL"), el), "d/dt ∂L/∂q̇ - ∂L/∂q (sympy euler_equations), q̈ independent"),
+        Step(sp.Eq(sp.Symbol("L"), L), "the Lagrangian with q, its rate and t as independent variables"),
+        Step(
+            sp.Eq(sp.Symbol("EL"), el),
+            "the Euler–Lagrange expression $ddt*Derivative(L, qdot) - Derivative(L, q)$",
+        ),
     ]
-    el_chk = _prove_zero(el, dom, rewrites, "Euler–Lagrange expression ≡ 0")
+    el_chk = _prove_zero(el, dom, rewrites, "the Euler–Lagrange expression vanishes for every path")
     steps += el_chk.steps
     witnesses = [el_chk.witness] if el_chk.witness is not None else []
     if el_chk.refuted:
@@ -166,7 +169,7 @@ def analyse_lagrangian(
         steps.append(
             Step(
                 sp.Ne(el, 0, evaluate=False),
-                "EL ≠ 0 at the witness's worst point: some path is not stationary",
+                "it does not vanish at the witness's worst point: some path is not stationary",
             )
         )
         return VariationalDerivation(
@@ -174,38 +177,57 @@ def analyse_lagrangian(
         )
 
     # EL ≡ 0 forces L affine in q̇ (the q̈ coefficient is ∂²L/∂q̇²) and closed: build F and check it.
-    affine = _prove_zero(sp.diff(L, jet.qdot, 2), dom, rewrites, "∂²L/∂q̇² ≡ 0")
+    affine = _prove_zero(sp.diff(L, jet.qdot, 2), dom, rewrites, "L is affine in the rate")
     A = sp.diff(L, jet.qdot)
     B = sp.expand(L - A * jet.qdot)
     if affine.refuted:  # impossible for one coordinate: a defect of this engine, not of L
-        raise StepFailed("∂²L/∂q̇² ≡ 0", f"EL ≡ 0 but L is not affine in q̇: {L}")
-    closed = _prove_zero(sp.diff(A, jet.t) - sp.diff(B, jet.q), dom, rewrites, "∂A/∂t - ∂B/∂q ≡ 0")
+        raise StepFailed(
+            "L is affine in the rate",
+            "the Euler–Lagrange expression vanishes but L is not affine in the rate",
+        )
+    closed = _prove_zero(
+        sp.diff(A, jet.t) - sp.diff(B, jet.q),
+        dom,
+        rewrites,
+        "closedness: $Derivative(A, t) = Derivative(B, q)$",
+    )
     F0 = _antiderivative(A, jet.q)
     g_dot = B - sp.diff(F0, jet.t)
-    g_free = _prove_zero(sp.diff(g_dot, jet.q), dom, rewrites, "∂/∂q (B - ∂_t ∫A dq) ≡ 0")
+    g_free = _prove_zero(
+        sp.diff(g_dot, jet.q), dom, rewrites, "$B - Derivative(F_0, t)$ does not depend on q"
+    )
     g_dot = _at_any_q(sp.expand(g_dot), jet.q)
     F = F0 + _antiderivative(g_dot, jet.t)
-    recomputed = _prove_zero(total_time_derivative(F, jet) - L, dom, rewrites, "dF/dt - L ≡ 0")
+    recomputed = _prove_zero(total_time_derivative(F, jet) - L, dom, rewrites, "$dF/dt = L$")
     steps += [
-        Step(sp.Eq(sp.Symbol("A"), A), "A = ∂L/∂q̇; ∂²L/∂q̇² ≡ 0 so L = A q̇ + B"),
-        Step(sp.Eq(sp.Symbol("B"), B), "B = L - A q̇"),
         Step(
-            sp.Eq(sp.diff(A, jet.t), sp.diff(B, jet.q), evaluate=False), "closedness ∂A/∂t = ∂B/∂q (proved)"
+            sp.Eq(sp.Symbol("A"), A), "$A = Derivative(L, qdot)$; L is affine in the rate, $L = A*qdot + B$"
         ),
-        Step(sp.Eq(sp.Symbol("F_0"), F0), "F_0 = ∫ A dq"),
-        Step(sp.Eq(sp.Symbol("g'"), g_dot), "g' = B - ∂F_0/∂t depends on t only (proved)"),
-        Step(sp.Eq(sp.Symbol("F"), F), "F = F_0 + ∫ g' dt, defined up to an additive constant"),
+        Step(sp.Eq(sp.Symbol("B"), B), "$B = L - A*qdot$"),
+        Step(
+            sp.Eq(sp.diff(A, jet.t), sp.diff(B, jet.q), evaluate=False),
+            "closedness: $Derivative(A, t) = Derivative(B, q)$ (proved)",
+        ),
+        Step(sp.Eq(sp.Symbol("F_0"), F0), "$F_0 = Integral(A, q)$", "sympy.integrate"),
+        Step(
+            sp.Eq(sp.Symbol("gprime"), g_dot), "$gprime = B - Derivative(F_0, t)$ depends on t only (proved)"
+        ),
+        Step(sp.Eq(sp.Symbol("F"), F), "$F = F_0 + Integral(gprime, t)$, up to an additive constant"),
         *recomputed.steps,
         Step(
             sp.Eq(total_time_derivative(F, jet), L, evaluate=False),
-            "recomputation: dF/dt = L, so L is a null Lagrangian",
+            "recomputed: $dF/dt = L$, so L is a null Lagrangian",
         ),
     ]
     checks = (affine, closed, g_free, recomputed)
     witnesses += [c.witness for c in checks if c.witness is not None]
     failed = next((c for c in checks if c.status != "proven"), None)
     if failed is not None or not el_chk.proven:
-        what = failed.description if failed is not None else "Euler–Lagrange expression ≡ 0"
+        what = (
+            failed.description
+            if failed is not None
+            else "the Euler–Lagrange expression vanishes for every path"
+        )
         raise StepFailed(what, f"{(failed or el_chk).status}: the construction of F did not verify")
     return VariationalDerivation(L, jet, el, True, F, steps, witnesses)
 
