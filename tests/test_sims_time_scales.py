@@ -8,7 +8,6 @@ its deciding numbers would.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -18,7 +17,6 @@ import pytest
 import ska_theory.sims._runs as runs_mod
 from ska_theory.claims.model import Context, Verdict
 from ska_theory.io import dump_json
-from ska_theory.network.discrete import run_discrete
 from ska_theory.network.params import init_params, save_params
 from ska_theory.sims import _gradient_descent as gd
 from ska_theory.sims import _starts, time_invariance, time_scales
@@ -183,17 +181,6 @@ def test_knowledge_capacity_on_a_small_case(tiny: Path):
 # --- time.adaptive-stepping-speedup ---------------------------------------------------------------------
 
 
-def test_euler_with_the_flow_is_the_paper_variant():
-    params0 = init_params((784, 6, 5, 3), seed=1, scale=0.01)
-    X = np.random.default_rng(0).uniform(0, 1, (40, 784))
-    mine, seconds = time_scales.euler_with_flow(params0, X, 10)
-    theirs = run_discrete(params0, X, variant="paper", eta=0.05, steps=10).params
-    for a, b in zip(mine, theirs, strict=True):
-        np.testing.assert_allclose(a.W, b.W, rtol=1e-10, atol=1e-15)
-        np.testing.assert_allclose(a.b, b.b, rtol=1e-10, atol=1e-15)
-    assert seconds > 0
-
-
 def test_euler_steps_at_equal_error_on_first_order_data():
     Ks, errors = [25, 50, 100], [0.2, 0.1, 0.05]
     assert time_scales.euler_steps_for(0.1, Ks, errors) == pytest.approx(50)
@@ -204,12 +191,12 @@ def test_adaptive_verdict_moves_with_the_evaluations():
     euler = {25: 0.2, 50: 0.1, 100: 0.05}
 
     def run(nfev, error):
-        return {"method": "RK45", "rtol": 1e-2, "nfev": nfev, "steps": 4, "error": error, "wall_s": 0.1}
+        return {"method": "RK45", "rtol": 1e-2, "nfev": nfev, "steps": 4, "error": error}
 
-    cheap = time_scales.adaptive_outcome(euler, [run(20, 0.08)], 0.01)
+    cheap = time_scales.adaptive_outcome(euler, [run(20, 0.08)])
     assert cheap.verdict is Verdict.SUPPORTED
     assert cheap.evidence.figures["at_euler_accuracy"]["50"]["speedup"] == pytest.approx(50 / 20)
-    dear = time_scales.adaptive_outcome(euler, [run(60, 0.08), run(20, 0.3)], 0.01)
+    dear = time_scales.adaptive_outcome(euler, [run(60, 0.08), run(20, 0.3)])
     assert dear.verdict is Verdict.NOT_SUPPORTED  # the cheap run is less accurate than Euler's
 
 
@@ -226,7 +213,7 @@ def test_adaptive_stepping_on_a_small_case(tiny: Path):
     S = 50 / min(good) if good else 0.0
     assert figs["at_euler_accuracy"]["50"]["speedup"] == pytest.approx(S)
     assert o.verdict is (Verdict.SUPPORTED if S > 1 else Verdict.NOT_SUPPORTED)
-    assert all(math.isfinite(r["wall_s"]) and r["nfev"] > 0 for r in runs)
+    assert all("wall_s" not in r and r["nfev"] > 0 for r in runs)  # nothing run-dependent is recorded
     assert not problems(c, o)
 
 
