@@ -38,7 +38,6 @@ def tiny(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(time_scales, "GD_SYSTEMS", {"logistic regression": (784, 10), "MLP": (784, 4, 10)})
     ladder = (("RK23", 1e-2), ("RK45", 1e-3))
     monkeypatch.setattr(time_scales, "ADAPTIVE", {"quick": ladder, "full": ladder})
-    monkeypatch.setattr(time_scales, "EULER_TIMING_STEPS", 3)
     # full mode: the same two (η, K) and the paper network's control on the tiny weights
     monkeypatch.setattr(time_invariance, "CONFIGS", ((0.02, 25), (0.01, 50)))
     monkeypatch.setattr(time_scales, "weights_path", lambda: weights)
