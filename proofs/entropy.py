@@ -226,7 +226,7 @@ def _glued_witness(th: Theory, sol: sp.Expr) -> Any:
         "§3",
         "The sigmoid is the unique function that makes local entropy equivalent to Shannon entropy",
     ),
-    statement="$-1/log(2)*Integral(s*Derivative(f(s), s), (s, -oo, z)) = H_b(f(z)) -> f = sigma$",
+    statement="$-1/log(2)*Integral(s*Derivative(f(s), s), (s, -oo, z)) = H_b(f(z)) => f = sigma$",
     title="Uniqueness of the sigmoid",
     uses=("entropy.shannon-equivalence",),
     into=CLAIMS,

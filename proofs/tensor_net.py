@@ -124,7 +124,7 @@ def _residuals(*checks: IdentityCheck) -> list[KeyNumber]:
     "tensor-net.lagrangian-form",
     source=Source("SKA-2", "eqs. 27–29", "$Net = Integral(sigma(z)*zdot - 1/log(2)*calL, t)$"),
     statement="$Net = Integral(sigma*zdot - calL/log(2), t)$, and "
-    "$Net = 0 -> Integral(sigma*zdot, t) = 1/log(2)*Integral(calL, t) = Delta_H$",
+    "$Net = 0 => Integral(sigma*zdot, t) = 1/log(2)*Integral(calL, t) = Delta_H$",
     title="Tensor Net rewritten with the SKA Lagrangian",
     uses=("tensor-net.closed-form", "lagrangian.euler-lagrange"),
     into=CLAIMS,

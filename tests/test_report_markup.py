@@ -88,11 +88,13 @@ def test_unknown_names_are_symbols_and_unknown_calls_functions() -> None:
         ("a != b", sp.Ne, None),
         ("a <= b", sp.Le, None),
         ("a >= b", sp.Ge, None),
-        ("x > 0 -> sigma(x) > 1/2", sp.Implies, None),
+        ("x > 0 => sigma(x) > 1/2", sp.Implies, None),
+        ("tau -> 0", Chain, ("→",)),
         ("A <-> B", sp.Equivalent, None),
         ("0 < D < 1", Chain, ("<", "<")),
         ("a = b <= c", Chain, ("=", "≤")),
-        ("a -> b -> c", Chain, ("⇒", "⇒")),
+        ("a => b => c", Chain, ("⇒", "⇒")),
+        ("z -> -oo", Chain, ("→",)),
     ],
 )
 def test_relations_split_at_top_level(src: str, kind: type, ops: tuple[str, ...] | None) -> None:
@@ -100,6 +102,14 @@ def test_relations_split_at_top_level(src: str, kind: type, ops: tuple[str, ...]
     assert isinstance(e, kind)
     if ops is not None:
         assert isinstance(e, Chain) and e.ops == ops
+
+
+def test_tends_to_is_not_logic() -> None:
+    """``tau -> 0`` reads "tau tends to 0": as logic SymPy would evaluate Implies(tau, 0) to ¬tau."""
+    from ska_theory.report.html import mathml
+
+    out = mathml(parse_math("tau -> 0"), display=False)
+    assert "→" in out and "¬" not in out
 
 
 def test_relations_inside_brackets_stay_inside() -> None:

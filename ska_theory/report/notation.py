@@ -221,7 +221,8 @@ class Chain(sp.Expr):
 # Relations of the markup, longest first (so "<=" is not read as "<" then "="): text -> printed sign.
 RELATIONS: dict[str, str] = {
     "<->": "⇔",
-    "->": "⇒",
+    "->": "→",  # tends to (tau -> 0, z -> -oo); never logic, so SymPy cannot evaluate it away
+    "=>": "⇒",
     "~=": "≈",
     "==": "=",
     "!=": "≠",
@@ -368,7 +369,7 @@ def parse_math(src: str) -> sp.Basic:
         raise MarkupError("empty $...$")
     if "$" in src:
         raise MarkupError(f"${src}$: a $ inside maths")
-    outer, arrows = _split_at(src, ("<->", "->"))
+    outer, arrows = _split_at(src, ("<->", "->", "=>"))
     parts = [_parse_relations(s) for s in outer]
     if not arrows:
         return parts[0]
