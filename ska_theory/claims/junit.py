@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from xml.etree import ElementTree as ET
 
 from ska_theory.claims.evaluate import Decided
@@ -11,10 +11,14 @@ from ska_theory.claims.record import Change
 
 
 def junit_xml(
-    results: Sequence[Decided], changes: Sequence[Change], skipped: Sequence[tuple[Claim, str]], suite: str
+    results: Sequence[Decided],
+    changes: Sequence[Change],
+    skipped: Sequence[tuple[Claim, str]],
+    suite: str,
+    text: Callable[[str], str] = str,
 ) -> str:
     """A test case per claim: failure when its verdict changed from the record or is undecided, skipped
-    when it was not run (numeric claims under another theory)."""
+    when it was not run (numeric claims under another theory). ``text`` renders a summary's maths markup."""
     changed = {ch.id: ch for ch in changes}
     root = ET.Element("testsuites")
     failures = sum(1 for r in results if r.claim.id in changed or r.outcome.verdict is Verdict.UNDECIDED)
@@ -33,15 +37,16 @@ def junit_xml(
             ts, "testcase", classname=r.claim.module or r.claim.kind, name=r.claim.id, time=f"{r.seconds:.3f}"
         )
         out = ET.SubElement(case, "system-out")
-        out.text = f"{r.outcome.verdict}: {r.outcome.summary}"
+        summary = text(r.outcome.summary)
+        out.text = f"{r.outcome.verdict}: {summary}"
         if r.outcome.verdict is Verdict.UNDECIDED:
             ET.SubElement(
                 case, "failure", message=f"undecided at step {r.outcome.step}", type="undecided"
-            ).text = r.outcome.summary
+            ).text = summary
         elif r.claim.id in changed:
             ET.SubElement(
                 case, "failure", message=str(changed[r.claim.id]), type="verdict-changed"
-            ).text = r.outcome.summary
+            ).text = summary
     for c, why in skipped:
         case = ET.SubElement(ts, "testcase", classname=c.module or c.kind, name=c.id, time="0")
         ET.SubElement(case, "skipped", message=why)

@@ -16,6 +16,7 @@ from ska_theory.cli.options import theory_from_args
 from ska_theory.errors import UsageError
 from ska_theory.io import atomic_write_text, check_writable, dump_json
 from ska_theory.provenance import provenance
+from ska_theory.report.plain import markup_text
 from ska_theory.symbolic.theory import BUILTINS, PAPER
 
 EPILOG = """\
@@ -98,7 +99,7 @@ def print_table(results: list[Decided]) -> None:
     width = max((len(r.claim.id) for r in results), default=5)
     print(f"{'claim':{width}s}  {'verdict':24s} {'residual':>9s}  summary")
     for c, o, _ in results:
-        print(f"{c.id:{width}s}  {o.verdict!s:24s} {_residual(o):>9s}  {o.summary}")
+        print(f"{c.id:{width}s}  {o.verdict!s:24s} {_residual(o):>9s}  {markup_text(o.summary)}")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -141,6 +142,7 @@ def run(args: argparse.Namespace) -> int:
             changes,
             [(c, NUMERIC_UNDER_THEORY) for c in skipped],
             f"ska-theory check ({theory.name})",
+            text=markup_text,
         )
         atomic_write_text(args.junit, xml)
     return 1 if changes or undecided else 0
