@@ -105,3 +105,24 @@ def test_check_refuses_a_bad_theory_file_with_one_line_and_writes_nothing(tmp_pa
     assert len(err) == 1 and "--theory" in err[0] and "activation" in err[0] and "y" in err[0]
     assert not out.exists()
     assert main(["check", "--theory", "nope", "--only", "flow.*"]) == 2
+
+
+def test_proofs_never_use_a_module_level_sigma():
+    """Every proof reads D from the theory: an import of the display definitions or of SymPy's σ-like
+    helpers in proofs/ would let a verdict ignore ``--theory`` (the matrix would not move)."""
+    import ast
+    from pathlib import Path
+
+    import ska_theory.proofs as proofs
+
+    offenders = []
+    for path in sorted(Path(proofs.__path__[0]).glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            display_only = "ska_theory.symbolic.definitions"
+            offenders += [f"{path.name}: {n}" for n in names if n.startswith(display_only)]
+    assert not offenders, offenders
