@@ -282,3 +282,27 @@ def test_multi_panel_figures_have_a_two_column_layout() -> None:
     width = lambda s: float(re.search(r'width="([\d.]+)pt"', s).group(1))  # noqa: E731
     assert width(svg.narrow) < 0.7 * width(svg)
     assert svg.narrow.count("layer 4") == 1
+
+
+def test_coverage_lists_every_entry_once_grouped_by_text_and_section() -> None:
+    """Decided sentences in the open table; sentences that are not claims collapsed with a PDF note, so
+    the PDF stays short while no entry of the index is lost."""
+    from ska_theory.claims.coverage import CoverageEntry
+    from ska_theory.report.build import coverage_section
+
+    entries = [
+        CoverageEntry("SKA-2", "§1", "eq. 2 holds", "flow.weight-ode", None),
+        CoverageEntry("SKA-2", "§1", "a hopeful sentence", None, "rhetoric"),
+        CoverageEntry("SKA-1", "§3", "sigmoid is unique", "entropy.sigmoid-uniqueness", None),
+    ]
+    linker = Linker({"flow.weight-ode", "entropy.sigmoid-uniqueness"})
+    section = coverage_section(entries, linker)
+    open_table = next(b for b in section.blocks if isinstance(b, Table))
+    details = next(b for b in section.blocks if isinstance(b, Details))
+    groups = [_text(r.content) for r in open_table.rows if isinstance(r, GroupRow)]
+    assert groups == ["SKA-2 · §1", "SKA-1 · §3"]
+    assert len([r for r in open_table.rows if not isinstance(r, GroupRow)]) == 2
+    (collapsed,) = details.blocks
+    assert isinstance(collapsed, Table)
+    assert [_text(r[1]) for r in collapsed.rows if not isinstance(r, GroupRow)] == ["rhetoric"]
+    assert "list the 1 sentence that is not a claim" in _text(details.pdf_note)

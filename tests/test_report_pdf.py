@@ -92,3 +92,15 @@ def test_an_empty_registry_still_gives_both_documents() -> None:
     doc = build_document([], provenance(), "quick")
     assert render_pdf(doc).startswith(b"%PDF")
     assert "0 claims" in render_html(doc)
+
+
+def test_the_committed_quick_pdf_keeps_to_13_pages_per_10_claims() -> None:
+    """Issue 11's budget, on the committed quick report (CI's drift check keeps it the code's own):
+    at most 1.3 pages per claim on average, while the claims' deciding numbers stay in it."""
+    import json
+    from pathlib import Path
+
+    reports = Path(__file__).resolve().parents[1] / "reports"
+    claims = json.loads((reports / "claims.json").read_text(encoding="utf-8"))["claims"]
+    pages = len(pypdf.PdfReader(reports / "ska-theory-report.pdf").pages)
+    assert pages <= 1.3 * len(claims), f"{pages} pages for {len(claims)} claims"

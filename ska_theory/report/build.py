@@ -16,6 +16,7 @@ from ska_theory.report.document import (
     BulletList,
     Cells,
     Code,
+    Details,
     Document,
     Equation,
     Figure,
@@ -342,23 +343,41 @@ def _claim_link(cid: str, linker: Linker) -> Inlines:
     return inlines(Ref(claim_label(cid), cid)) if cid in linker.claim_ids else inlines(cid)
 
 
-def coverage_section(entries: Sequence[CoverageEntry], linker: Linker) -> Section:
-    rows: list[Cells] = []
+def _coverage_table(entries: Sequence[CoverageEntry], linker: Linker, last: str) -> Table:
+    """Entries as one table, a heading row per text and section (entries keep their order)."""
+    rows: list[Cells | GroupRow] = []
+    where = None
     for e in entries:
-        verdict = _claim_link(e.claim, linker) if e.claim else inlines(f"not a claim: {e.not_a_claim}")
-        rows.append(
-            (inlines(Ref(bib_label(e.text), e.text), f" {e.section}"), linker.prose(e.quote), verdict)
-        )
+        if (e.text, e.section) != where:
+            where = (e.text, e.section)
+            rows.append(GroupRow(inlines(Ref(bib_label(e.text), e.text), f" · {e.section}")))
+        verdict = _claim_link(e.claim, linker) if e.claim else inlines(e.not_a_claim or "")
+        rows.append((linker.prose(e.quote), verdict))
+    return Table(("sentence", last), tuple(rows), widths=(7, 3), dense=True)
+
+
+def coverage_section(entries: Sequence[CoverageEntry], linker: Linker) -> Section:
+    """Sentences with the claim deciding each; those that are no claim collapsed (HTML) or counted (PDF)."""
+    decided = [e for e in entries if e.claim]
+    rest = [e for e in entries if not e.claim]
     intro = Paragraph(
         inlines(
-            "Every checkable sentence of the four texts, and the claim that decides it or why it is none."
+            f"The sentences of the four texts that a claim decides ({len(decided)}), each with its claim; "
+            f"then the {len(rest)} that no claim decides, each with the reason."
         )
     )
-    return Section(
-        "Coverage of the texts",
-        "coverage",
-        [intro, Table(("where", "sentence", "claim"), tuple(rows), widths=(2, 6, 3))],
-    )
+    blocks: list[Block] = [intro, _coverage_table(decided, linker, "claim")]
+    if rest:
+        many = "sentences that are not claims" if len(rest) > 1 else "sentence that is not a claim"
+        note = inlines(
+            "The HTML report and ",
+            Code("proofs/coverage.toml"),
+            f" list the {len(rest)} {many} (rhetoric, definitions, analogies, future work), "
+            "each with the reason.",
+        )
+        table = _coverage_table(rest, linker, "why it is not a claim")
+        blocks.append(Details(f"Sentences that are not claims ({len(rest)})", (table,), pdf_note=note))
+    return Section("Coverage of the texts", "coverage", blocks)
 
 
 def bibliography_section() -> Section:

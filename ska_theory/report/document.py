@@ -121,6 +121,8 @@ class Table:
     # Relative column widths; None lets the renderer size columns to content.
     widths: tuple[float, ...] | None = None
     label: str | None = None
+    # A reference table (the coverage index): set smaller and tighter than the evidence tables.
+    dense: bool = False
 
 
 @dataclass(frozen=True)

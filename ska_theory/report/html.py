@@ -275,6 +275,8 @@ math[display="block"] { margin: .3rem 0; }
 .table-wrap { margin: .6rem 0 1rem; }
 table { border-collapse: collapse; width: 100%; font-size: .86rem; }
 table.auto { width: auto; min-width: 50%; }
+table.dense { font-size: .78rem; }
+table.dense td { padding-top: .15rem; padding-bottom: .15rem; }
 caption { caption-side: bottom; text-align: left; color: var(--muted); font-size: .84rem;
   padding-top: .3rem; }
 th, td { border-bottom: 1px solid var(--rule); padding: .3rem .5rem; text-align: left; vertical-align: top; }
@@ -434,7 +436,9 @@ class _Renderer:
         caption = f"<caption>{self.inline(t.caption)}</caption>" if t.caption else ""
         ident = f' id="{_attr(t.label)}"' if t.label else ""
         # A small table is as wide as its content; a wide one becomes stacked cards on a narrow screen.
-        classes = [c for c, on in (("auto", not t.widths), ("cards", len(t.header) >= 4)) if on]
+        classes = [
+            c for c, on in (("auto", not t.widths), ("cards", len(t.header) >= 4), ("dense", t.dense)) if on
+        ]
         cls = f' class="{" ".join(classes)}"' if classes else ""
         return (
             f'<div class="table-wrap"><table{ident}{cls}>{caption}{cols}<thead><tr>{head}</tr></thead>'
