@@ -79,3 +79,21 @@ def test_pdf_graph_boxes_are_links_on_the_first_page() -> None:
     links = [a.get_object() for a in first.get("/Annots") or []]
     assert len(links) >= len(sample_results())
     assert "sample.holds" in first.extract_text()
+
+
+def test_box_lines_are_short_and_spell_the_whole_id() -> None:
+    """Long ids break after their topic and after hyphens, so five layers of boxes fit a page width
+    at a legible size; joining the lines gives the id back."""
+    from ska_theory.claims.registry import discover
+    from ska_theory.report.graph import LINE_CHARS, node_lines
+
+    for c in discover():
+        lines = node_lines(c.id)
+        assert "".join(lines) == c.id
+        for line in lines:
+            assert len(line) <= LINE_CHARS + 1 or "-" not in line.rstrip("-"), (c.id, lines)
+    assert node_lines("lagrangian.time-independence-explains-invariance") == (
+        "lagrangian.",
+        "time-independence-",
+        "explains-invariance",
+    )

@@ -21,15 +21,28 @@ CHAR = 0.6 * FONT  # width of a label character (sans-serif, generous)
 LINE = 1.35 * FONT
 PAD = 8.0
 GAP_X, GAP_Y = 28.0, 34.0  # between boxes across and along the layers
+GAP_COLUMNS = 40.0  # between layers drawn as columns (room for the arrowheads)
 GRID_GAP = 10.0
 
 
+LINE_CHARS = 20  # longest box line: keeps five layers of boxes near the page width at full size
+
+
 def node_lines(claim_id: str) -> tuple[str, ...]:
-    """The box text: the id on one line, or its topic and name on two when it is long."""
-    if len(claim_id) <= 26 or "." not in claim_id:
+    """The box text: the id on one line when short, else its topic, then its name broken after
+    hyphens into lines of at most :data:`LINE_CHARS` characters (a longer word stays whole)."""
+    if len(claim_id) <= LINE_CHARS or "." not in claim_id:
         return (claim_id,)
     topic, name = claim_id.split(".", 1)
-    return (topic + ".", name)
+    lines = [topic + "."]
+    current = ""
+    for word in (w + "-" for w in name.split("-")):
+        if current and len(current) + len(word) > LINE_CHARS + 1:  # +1: a line's last hyphen may stay
+            lines.append(current)
+            current = ""
+        current += word
+    lines.append(current[:-1])
+    return tuple(lines)
 
 
 def _layers(n: int, edges: Sequence[tuple[int, int]]) -> list[int] | None:
@@ -107,14 +120,14 @@ def claim_graph(
         rows = max(x for x, _ in pos) + 1  # vertices across a layer (igraph's unit spacing)
         # Layers as rows (top to bottom) unless layers as columns is narrower.
         across_rows = rows * (w + GAP_X)
-        across_cols = n_layers * (w + GAP_X * 2)
+        across_cols = n_layers * (w + GAP_COLUMNS)
         as_rows = across_rows <= max(across_cols, width)
 
         def place(p: tuple[float, int]) -> tuple[float, float]:
             x, lay = p
             if as_rows:
                 return w / 2 + x * (w + GAP_X), h / 2 + lay * (h + GAP_Y)
-            return w / 2 + lay * (w + 2 * GAP_X), h / 2 + x * (h + GAP_Y / 2)
+            return w / 2 + lay * (w + GAP_COLUMNS), h / 2 + x * (h + GAP_Y / 2)
 
         for v, p in zip(linked, pos, strict=True):
             cx, cy = place(p)

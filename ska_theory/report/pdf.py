@@ -42,6 +42,7 @@ from ska_theory.report.typst_printer import typst_math, typst_math_lines, typst_
 FIXED_TIMESTAMP = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 # The page's text width and the drawing width of the claim graph on it.
 TEXT_WIDTH_PT = 481.9
+GRAPH_HEIGHT_PT = 380.0  # the graph stays on the first page, under the title and the verdict counts
 
 _COLOURS = ",\n  ".join(f'"{v}": (rgb("{ink}"), rgb("{fill}"))' for v, (ink, fill) in VERDICT_COLOURS.items())
 
@@ -216,8 +217,9 @@ class _TypstWriter:
         raise TypeError(f"unknown block {b!r}")
 
     def graph(self, g: Graph) -> str:
-        """The claim graph drawn with Typst shapes (so its boxes are links), scaled to the text width."""
-        u = min(TEXT_WIDTH_PT / g.width, 0.75)
+        """The claim graph drawn with Typst shapes (so its boxes are links), scaled to the text width
+        or to :data:`GRAPH_HEIGHT_PT`, whichever is smaller (vector text: readers zoom)."""
+        u = min(TEXT_WIDTH_PT / g.width, GRAPH_HEIGHT_PT / g.height, 0.75)
         items = []
         for e in g.edges:
             pts = ", ".join(f"({_pt(x * u)}, {_pt(y * u)})" for x, y in e.points)
