@@ -107,3 +107,18 @@ def test_toolkit_failures_are_undecided_and_never_abort_the_run():
     assert "ZeroDivisionError" in results[0].outcome.summary and results[0].outcome.step
     assert results[1].outcome.step == "an unverifiable step"
     assert results[1].outcome.evidence.witnesses  # the evidence gathered before the step failed is kept
+
+
+def test_real_roots_ignore_cancellation_in_the_tails():
+    """(1 + erf z)/2 > 0 everywhere, but at 50 digits it is exactly 0 below z ≈ -11 (erf rounds to -1):
+    those zeros are cancellation, and re-evaluated at more digits they are not roots. A true zero on
+    the grid (z at 0) and a true sign change (z - 1/3) are still found."""
+    import mpmath
+
+    from ska_theory.symbolic.derivation import real_roots
+
+    with mpmath.workdps(50):
+        assert real_roots(lambda x: (1 + mpmath.erf(x)) / 2) == []
+        assert real_roots(lambda x: x) == [0]
+        (root,) = real_roots(lambda x: x - mpmath.mpf(1) / 3)
+        assert abs(root - mpmath.mpf(1) / 3) < mpmath.mpf(10) ** -45
