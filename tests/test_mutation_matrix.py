@@ -149,3 +149,24 @@ def test_recorded_matrix_matches_the_issue_predictions():
     assert cells["tensor-net.closed-form"]["code-sign"] == "holds"
     assert cells["tensor-net.zero-crossing-condition"]["code-sign"] == "fails"
     assert all(v != "undecided" for row in cells.values() for v in row.values())
+
+
+def test_a_rescaled_sigmoid_keeps_the_monotonicity_counterexample():
+    """D = σ(z/3) is σ in a stretched variable: a chain with weights 3w has the same decisions D as σ's
+    chain with weights w, and ∇_z H = -κ z f'(z) = -κ (z/3) σ'(z/3) takes σ's values there, so the
+    velocities are σ's divided by 3 and the total entropy rate at 3w is a positive multiple of σ's: the
+    counterexample survives, stretched by 3 (the search grid is scaled by the activation's width)."""
+    th = theory("stretched", "1/(1 + exp(-z/3))")
+    o = fresh("flow.entropy-monotone", th)
+    assert o.verdict is FAILS
+    state = o.evidence.counterexample
+    assert abs(state["w1"]) == pytest.approx(3 * 1.75) and state["dH/dt"] > 0
+
+
+def test_self_solving_is_tested_where_the_flow_curves():
+    """D = 1/2 + atan(z)/π: one neuron's rate is r(z) ∝ z f'(z) = z/(π(1 + z²)), so r'(1) = 0 and
+    z̈ = r' r vanishes at z = 1, where Euler's local error is O(η³) and says nothing about η²z̈/2. The
+    claim must test from a curved start (z = 2) and decide, not stay undecided."""
+    o = fresh("flow.self-solving", theory("cauchy", "1/2 + atan(z)/pi"))
+    assert o.verdict is Verdict.HOLDS_VACUOUSLY
+    assert o.evidence.figures["start_z"] == 2.0
