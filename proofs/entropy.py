@@ -17,7 +17,7 @@ from ska_theory.claims.model import Claim, Outcome, Source, Verdict, claim, evid
 from ska_theory.symbolic.derivation import Derivation, named, real_roots
 from ska_theory.symbolic.display import display
 from ska_theory.symbolic.theory import Theory, s, t, z
-from ska_theory.symbolic.witness import witness_functions
+from ska_theory.symbolic.witness import quad_line, witness_functions
 
 from ._common import DIGITS, Z_BOX, h_ska_from_minus_infinity, key, mp_h_ska, point_of, unit, values_at
 
@@ -206,9 +206,8 @@ def _glued_witness(th: Theory, sol: sp.Expr) -> Any:
 
     def lhs(z: mpmath.mpf, a: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
         hi = min(z, a)
-        v, e = mpmath.quad(
-            lambda x: x * sp_(x), [mpmath.ninf, min(hi, 0), hi] if hi > 0 else [mpmath.ninf, hi], error=True
-        )
+        nodes = [mpmath.ninf, min(hi, 0), hi] if hi > 0 else [mpmath.ninf, hi]
+        v, e = quad_line(lambda x: x * sp_(x), nodes)
         return -th.mp_unit_scale * v, th.mp_unit_scale * e
 
     return witness_functions(
@@ -314,8 +313,11 @@ def _family_witness(th: Theory, closed: sp.Expr, tau: sp.Symbol, b: sp.Symbol) -
     cl = sp.lambdify([z, tau, b], closed, "mpmath")
 
     def quad(z: mpmath.mpf, tau: mpmath.mpf, b: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
+        def integrand(x: mpmath.mpf) -> mpmath.mpf:
+            return x * fp((x - b) / tau) / tau
+
         nodes = [mpmath.ninf, *sorted({min(b, z), min(b + tau, z)}), z] if z > b else [mpmath.ninf, z]
-        v, e = mpmath.quad(lambda x: x * fp((x - b) / tau) / tau, nodes, error=True)
+        v, e = quad_line(integrand, nodes)
         return -th.mp_unit_scale * v, th.mp_unit_scale * e
 
     return witness_functions(

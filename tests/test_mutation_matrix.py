@@ -170,3 +170,18 @@ def test_self_solving_is_tested_where_the_flow_curves():
     o = fresh("flow.self-solving", theory("cauchy", "1/2 + atan(z)/pi"))
     assert o.verdict is Verdict.HOLDS_VACUOUSLY
     assert o.evidence.figures["start_z"] == 2.0
+
+
+def test_heavy_and_light_tailed_activations_are_decided():
+    """Gumbel D = exp(-e^(-z)): H_SKA(∞) = -(1/ln2)∫ z dD = -γ/ln2 (the Gumbel mean is Euler's γ), not
+    a Shannon entropy, so shannon-equivalence fails, reported with that value at large z. Algebraic
+    D = 1/2 + z/(2√(1 + z²)): the family f((z - b)/τ) has H_SKA = -b f(w) + τ/(2√(1 + w²)) in nats,
+    which the quadrature witness must confirm, so sigmoid-from-minimisation is decided (fails: f(2z)
+    has half the entropy at 0), not undecided."""
+    import mpmath
+
+    gumbel = fresh("entropy.shannon-equivalence", theory("gumbel", "exp(-exp(-z))"))
+    assert gumbel.verdict is FAILS
+    assert f"$H_SKA$ = {float(-mpmath.euler / mpmath.log(2)):.6g} bit" in gumbel.summary
+    algebraic = theory("algebraic", "1/2 + z/(2*sqrt(1 + z**2))", entropy_unit="nats")
+    assert fresh("entropy.sigmoid-from-minimisation", algebraic).verdict is FAILS

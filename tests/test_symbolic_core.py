@@ -122,3 +122,21 @@ def test_real_roots_ignore_cancellation_in_the_tails():
         assert real_roots(lambda x: x) == [0]
         (root,) = real_roots(lambda x: x - mpmath.mpf(1) / 3)
         assert abs(root - mpmath.mpf(1) / 3) < mpmath.mpf(10) ** -45
+
+
+def test_quad_line_handles_double_exponential_and_algebraic_tails():
+    """Two integrals with known values. Gumbel: ∫ z e^(-z) exp(-e^(-z)) dz over the line is the Gumbel
+    mean, Euler's γ; mpmath.quad on (-∞, ∞) evaluates exp(-e^(-z)) at z ~ -10^30 and does not return.
+    Algebraic: ∫_{-∞}^{w} x/(2(1 + x²)^(3/2)) dx = -1/(2√(1 + w²)); plain quad is off by ~1e-4 there."""
+    import mpmath
+
+    from ska_theory.symbolic.witness import quad_line
+
+    with mpmath.workdps(50):
+        gumbel, err = quad_line(
+            lambda x: x * mpmath.exp(-x) * mpmath.exp(-mpmath.exp(-x)), [mpmath.ninf, 0, mpmath.inf]
+        )
+        assert abs(gumbel - mpmath.euler) < mpmath.mpf(10) ** -40 and err < mpmath.mpf(10) ** -30
+        w = mpmath.mpf("-6.5")
+        alg, _ = quad_line(lambda x: x / (2 * (1 + x**2) ** mpmath.mpf(1.5)), [mpmath.ninf, w])
+        assert abs(alg + 1 / (2 * mpmath.sqrt(1 + w**2))) < mpmath.mpf(10) ** -40

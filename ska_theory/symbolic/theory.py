@@ -24,6 +24,8 @@ from typing import Any, Literal
 import mpmath
 import sympy as sp
 
+from ska_theory.symbolic.witness import quad_line
+
 z = sp.Symbol("z", real=True)  # knowledge (pre-activation), SKA-2 §1.1
 s = sp.Symbol("s", real=True)  # integration variable
 t = sp.Symbol("t", real=True)  # continuous time t = η·k (SKA-2 §2.1)
@@ -144,9 +146,12 @@ class Theory:
     def mp_h_ska(self, upper: mpmath.mpf, lower: mpmath.mpf = mpmath.ninf) -> tuple[mpmath.mpf, mpmath.mpf]:
         """(H_SKA, error estimate): -κ ∫_{lower}^{upper} s f'(s) ds by mpmath.quad, split at 0 and ±1."""
         lo, hi = (lower, upper) if lower <= upper else (upper, lower)
-        nodes = [lo, *(c for c in (-1, 0, 1) if lo < c < hi), hi]
         fp = self.mp_f_prime
-        val, err = mpmath.quad(lambda x: x * fp(x), nodes, error=True)
+
+        def integrand(x: mpmath.mpf) -> mpmath.mpf:
+            return x * fp(x)
+
+        val, err = quad_line(integrand, [lo, *(c for c in (-1, 0, 1) if lo < c < hi), hi])
         val = -self.mp_unit_scale * val
         return (val if lower <= upper else -val), self.mp_unit_scale * err
 
