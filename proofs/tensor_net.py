@@ -251,12 +251,15 @@ def zero_crossing_claim(th: Theory) -> Outcome:
     with mpmath.workdps(DIGITS):
         crossings = [r for r in real_roots(lambda x: N_(0, x), (-40.0, 40.0)) if abs(r) > 1e-6]
     d.figures["crossings_from_z0_0"] = [float(r) for r in crossings]
-    where = ", ".join(f"{float(r):.6g}" for r in crossings) or "nowhere"
+    where = (
+        f"crosses zero at z = {', '.join(f'{float(r):.6g}' for r in crossings)}"
+        if crossings
+        else "never crosses zero in [-40, 40]"
+    )
     return Outcome(
         Verdict.HOLDS_UNDER_CONDITIONS,
         "$Net = Integral(D, z) - Delta_H$ exactly along every path, so $Net = 0 <-> Integral(D, z) = "
-        f"Delta_H$; a neuron starting at $z_0 = 0$ "
-        f"crosses zero at z = {where}",
+        f"Delta_H$; a neuron starting at $z_0 = 0$ {where}",
         conditions=[
             "Net, $Integral(D, z)$ and H are increments along one path (H means $Delta_H$, not the entropy)",
             "per neuron; a layer's Net = 0 is one scalar condition on the sum over neurons",
