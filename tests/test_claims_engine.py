@@ -72,3 +72,28 @@ def test_atomic_write_leaves_nothing_on_error_and_uses_normal_permissions(tmp_pa
     umask = os.umask(0)
     os.umask(umask)
     assert target.read_text() == "ok" and (target.stat().st_mode & 0o777) == (0o666 & ~umask)
+
+
+def test_a_claim_that_never_returns_is_undecided_within_its_budget():
+    """An unseen activation can send SymPy into a computation that does not return: the claim must end
+    as undecided at its budget, naming where it was, even if the proof catches Exception, and the
+    timer must not outlive it."""
+    import signal
+    import time
+
+    from ska_theory.claims.model import Claim, Context, Source
+
+    def forever(th):  # type: ignore[no-untyped-def]
+        while True:
+            try:
+                time.sleep(0.01)
+            except Exception:  # a proof's broad fallback must not swallow the budget
+                pass
+
+    c = Claim("test.forever", Source("SKA-2", "§1", "q"), "s", "symbolic", forever)
+    start = time.perf_counter()
+    o = c.decide(Context(budget=0.3))
+    assert time.perf_counter() - start < 5
+    assert o.verdict is Verdict.UNDECIDED and "time budget of 0.3 s" in o.summary
+    assert "forever" in (o.step or "")
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)

@@ -6,7 +6,10 @@ A :class:`Claim` is inert data plus a ``decide`` function; calling :meth:`Claim.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import signal
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -130,6 +133,9 @@ class Context:
     use_cache: bool = True
     progress: bool = False
     theory: Theory = PAPER
+    # Seconds one symbolic claim may take before it is undecided (the slowest paper claim takes ~10 s):
+    # an activation no one tried can send SymPy or mpmath into a computation that does not return.
+    budget: float | None = 300.0
 
 
 @dataclass
@@ -186,10 +192,14 @@ class Claim:
     def decide(self, ctx: Context | None = None) -> Outcome:
         """Compute the verdict from scratch; an exception is the toolkit's failure (``undecided``)."""
         ctx = ctx or Context()
+        budget = ctx.budget if self.kind == "symbolic" else None
         try:
-            outcome = self.decide_fn(ctx.theory if self.kind == "symbolic" else ctx)
+            with time_budget(budget):
+                outcome = self.decide_fn(ctx.theory if self.kind == "symbolic" else ctx)
         except StepFailed as e:  # a step of the toolkit's own derivation did not verify
             return undecided(e.step, e.why, evidence_of(e.derivation) if e.derivation else None)
+        except OverBudget as e:
+            return undecided(_where(e), f"not decided within the time budget of {budget:g} s")
         except Exception as e:  # one claim's failure never aborts a run
             return undecided(_where(e), f"{type(e).__name__}: {e}")
         allowed = SYMBOLIC_VERDICTS if self.kind == "symbolic" else NUMERIC_VERDICTS
@@ -198,12 +208,46 @@ class Claim:
         return outcome
 
 
+class OverBudget(BaseException):
+    """A claim ran past its time budget (raised inside it by the budget's timer). A BaseException, like
+    KeyboardInterrupt, so that no ``except Exception`` inside a proof can swallow it."""
+
+
+def _expire(signum: int, frame: object) -> None:
+    raise OverBudget
+
+
+_EXPIRE_CODE = _expire.__code__
+
+
+@contextmanager
+def time_budget(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`OverBudget` inside the block after ``seconds`` (a POSIX interval timer); no budget
+    when ``seconds`` is None, off the main thread, or where the platform has no ``setitimer``."""
+    if (
+        seconds is None
+        or not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+
+    previous = signal.signal(signal.SIGALRM, _expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _where(e: BaseException) -> str:
     """The innermost frame of the traceback inside the package: module:function:line."""
     tb, where = e.__traceback__, "?"
     while tb is not None:
         code = tb.tb_frame.f_code
-        if "ska_theory" in code.co_filename or "/proofs/" in code.co_filename or "/sims/" in code.co_filename:
+        inside = any(part in code.co_filename for part in ("ska_theory", "/proofs/", "/sims/", "/tests/"))
+        if inside and code is not _EXPIRE_CODE:  # the budget's timer is not where the claim was
             where = f"{Path(code.co_filename).stem}.{code.co_name}:{tb.tb_lineno}"
         tb = tb.tb_next
     return where
