@@ -1,4 +1,4 @@
-"""Maths boxes as one line of Unicode text, for terminals (``ska-theory check``, ``matrix``, JUnit).
+"""Maths boxes as one line of Unicode text, for terminals (``ska-theory check``) and its JUnit report.
 
 The third serialiser of ``mathbox``'s boxes, beside MathML and Typst, so a summary reads the same
 symbols in a terminal as in the report: ``$nabla_z_H$`` prints ∇_z H, never the markup's spelling.
