@@ -45,7 +45,7 @@ def random_points(
 TAIL_CUTS = tuple(2.0**k for k in range(3, 21))  # candidate finite ends: 8 ... 10^6
 
 
-def finite_tail(fn: Callable[[mpmath.mpf], mpmath.mpf], end: mpmath.mpf) -> mpmath.mpf:
+def _finite_tail(fn: Callable[[mpmath.mpf], mpmath.mpf], end: mpmath.mpf) -> mpmath.mpf:
     """An infinite quadrature ``end`` (±∞) replaced by the first ±2^k (k = 3..20) where |fn| is below
     10^-(dps + 10), so a double-exponential tail (exp(-exp(-z)), the Gumbel activation) is never
     evaluated at |z| ~ 10^30, which costs mpmath unbounded time; ``end`` itself when no cut qualifies
@@ -66,12 +66,12 @@ def quad_line(
 ) -> tuple[mpmath.mpf, mpmath.mpf]:
     """(∫ fn over the increasing ``nodes``, error estimate) by mpmath.quad, ends possibly ±∞.
 
-    An infinite end is cut where fn is negligible (:func:`finite_tail`); a slowly decaying tail beyond
+    An infinite end is cut where fn is negligible (:func:`_finite_tail`); a slowly decaying tail beyond
     E = ∓1 (or the nearest node) is integrated in t = E/x, ∫ fn(E/t) |E|/t² dt over (0, 1]: smooth for
     algebraic tails (fn ~ 1/x² gives a bounded integrand), where quad on the infinite range is off by
     10^-4."""
     pts = [mpmath.mpf(v) for v in nodes]
-    pts[0], pts[-1] = finite_tail(fn, pts[0]), finite_tail(fn, pts[-1])
+    pts[0], pts[-1] = _finite_tail(fn, pts[0]), _finite_tail(fn, pts[-1])
     value, error = mpmath.mpf(0), mpmath.mpf(0)
     for end, inner in ((0, 1), (-1, -2)):
         if mpmath.isfinite(pts[end]):
